@@ -1,0 +1,173 @@
+"""REST resources for the main entities (FAB ModelRestApi: list, get, post, put, delete, _info).
+
+Each resource is documented by FAB's OpenAPI generator at ``/api/v1/_openapi``.
+"""
+
+from __future__ import annotations
+
+from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from ..models import (
+    Application, Channel, Contract, Customer, Funder, Installment, Loan, LoanProduct, Repayment,
+)
+
+
+class LoanDeskRestApi(ModelRestApi):
+    allow_browser_login = True
+    page_size = 25
+    max_page_size = 100
+
+
+class CustomerApi(LoanDeskRestApi):
+    """Customers (borrowers), persons or enterprises."""
+
+    resource_name = "customers"
+    datamodel = SQLAInterface(Customer)
+    list_columns = ["id", "kind", "name", "phone", "city", "status", "channel_id", "owner_id",
+                    "branch_id", "created_at"]
+    show_columns = list_columns + [
+        "id_number", "credit_code", "email", "gender", "birth_date", "address", "employer",
+        "occupation", "monthly_income", "monthly_debt_payment", "years_employed",
+        "has_property", "has_car", "social_insurance_months", "housing_fund_months",
+        "has_insurance_policy", "has_business_licence", "business_age_years",
+        "credit_report_status", "overdue_count_24m", "inquiries_6m", "existing_loans",
+        "blacklist_reason", "note", "updated_at"]
+    add_columns = edit_columns = [
+        "kind", "name", "id_number", "credit_code", "phone", "email", "gender", "birth_date",
+        "city", "address", "employer", "occupation", "monthly_income", "monthly_debt_payment",
+        "years_employed", "has_property", "has_car", "social_insurance_months",
+        "housing_fund_months", "has_insurance_policy", "has_business_licence",
+        "business_age_years", "credit_report_status", "overdue_count_24m", "inquiries_6m",
+        "existing_loans", "status", "note"]
+    search_columns = ["name", "phone", "kind", "status", "city"]
+    order_columns = ["id", "name", "created_at"]
+    base_order = ("id", "desc")
+
+
+class ApplicationApi(LoanDeskRestApi):
+    """Loan applications (进件)."""
+
+    resource_name = "applications"
+    datamodel = SQLAInterface(Application)
+    list_columns = ["id", "number", "customer_id", "product_id", "channel_id", "amount",
+                    "months", "method", "purpose", "state", "owner_id", "reviewer_id",
+                    "submitted_at", "decided_at", "created_at"]
+    show_columns = list_columns + ["note", "branch_id", "team_id", "updated_at"]
+    add_columns = ["number", "customer", "product", "channel", "amount", "months", "method",
+                   "purpose", "note"]
+    edit_columns = ["product", "channel", "amount", "months", "method", "purpose", "note"]
+    search_columns = ["number", "state", "customer", "product", "created_at"]
+    order_columns = ["id", "number", "created_at", "amount"]
+    base_order = ("id", "desc")
+
+
+class LoanApi(LoanDeskRestApi):
+    """Loans, with their state and outstanding balances."""
+
+    resource_name = "loans"
+    datamodel = SQLAInterface(Loan)
+    list_columns = ["id", "number", "customer_id", "product_id", "funder_id", "principal",
+                    "annual_rate", "apr", "months", "method", "state", "disbursed_on",
+                    "outstanding_principal", "days_past_due"]
+    show_columns = list_columns + [
+        "application_id", "day_count", "grace_months", "overdue_rate", "start_date",
+        "first_due_date", "disbursed_amount", "funder_reference", "customer_credit",
+        "settled_on", "created_at"]
+    add_columns = ["number", "application", "customer", "product", "funder", "principal",
+                   "annual_rate", "months", "method", "day_count", "grace_months",
+                   "overdue_rate", "start_date", "first_due_date"]
+    edit_columns = ["funder_reference"]
+    search_columns = ["number", "state", "customer", "funder", "product", "disbursed_on"]
+    order_columns = ["id", "number", "disbursed_on", "principal"]
+    base_order = ("id", "desc")
+
+
+class InstallmentApi(LoanDeskRestApi):
+    """Installments of loans' repayment schedules (read-only)."""
+
+    resource_name = "installments"
+    datamodel = SQLAInterface(Installment)
+    include_route_methods = {"get", "get_list", "info"}
+    list_columns = show_columns = [
+        "id", "loan_id", "n", "due_date", "principal", "interest", "fee", "penalty",
+        "paid_principal", "paid_interest", "paid_fee", "paid_penalty", "state",
+        "days_past_due", "paid_on"]
+    search_columns = ["loan", "state", "due_date"]
+    order_columns = ["id", "due_date", "n"]
+    base_order = ("due_date", "asc")
+
+
+class RepaymentApi(LoanDeskRestApi):
+    """Repayments received (read-only here; postings go through the loan's repayment action)."""
+
+    resource_name = "repayments"
+    datamodel = SQLAInterface(Repayment)
+    include_route_methods = {"get", "get_list", "info"}
+    list_columns = show_columns = ["id", "loan_id", "paid_on", "amount", "channel",
+                                   "reference", "reversal_of_id", "reason", "created_at"]
+    search_columns = ["loan", "paid_on", "reference"]
+    order_columns = ["id", "paid_on"]
+    base_order = ("id", "desc")
+
+
+class ContractApi(LoanDeskRestApi):
+    """Contracts (read-only here; generated from loans)."""
+
+    resource_name = "contracts"
+    datamodel = SQLAInterface(Contract)
+    include_route_methods = {"get", "get_list", "info"}
+    list_columns = show_columns = ["id", "number", "kind", "version", "state", "customer_id",
+                                   "loan_id", "application_id", "sha256", "issued_at",
+                                   "signed_at", "created_at"]
+    search_columns = ["number", "kind", "state"]
+    order_columns = ["id", "number", "created_at"]
+    base_order = ("id", "desc")
+
+
+class FunderApi(LoanDeskRestApi):
+    """Funders (资金方)."""
+
+    resource_name = "funders"
+    datamodel = SQLAInterface(Funder)
+    list_columns = show_columns = ["id", "name", "kind", "licence_no", "contact_name", "phone",
+                                   "active"]
+    add_columns = edit_columns = ["name", "kind", "licence_no", "contact_name", "phone",
+                                  "address", "active"]
+    search_columns = ["name", "kind", "active"]
+    order_columns = ["id", "name"]
+
+
+class ProductApi(LoanDeskRestApi):
+    """Loan products offered by funders."""
+
+    resource_name = "products"
+    datamodel = SQLAInterface(LoanProduct)
+    list_columns = show_columns = [
+        "id", "code", "name", "funder_id", "min_amount", "max_amount", "min_months",
+        "max_months", "min_rate", "max_rate", "day_count", "service_fee_rate",
+        "service_fee_fixed", "fee_due", "overdue_rate", "active"]
+    add_columns = edit_columns = [
+        "code", "name", "funder", "min_amount", "max_amount", "min_months", "max_months",
+        "min_rate", "max_rate", "day_count", "service_fee_rate", "service_fee_fixed",
+        "fee_due", "overdue_rate", "active"]
+    search_columns = ["code", "name", "funder", "active"]
+    order_columns = ["id", "code", "name"]
+
+
+class ChannelApi(LoanDeskRestApi):
+    """Channels: lead sources and agent partners."""
+
+    resource_name = "channels"
+    datamodel = SQLAInterface(Channel)
+    list_columns = show_columns = ["id", "code", "name", "kind", "commission_basis",
+                                   "commission_rate", "settle_days", "active"]
+    add_columns = edit_columns = ["code", "name", "kind", "contact_name", "phone",
+                                  "commission_basis", "commission_rate", "settle_days",
+                                  "clawback_days", "active"]
+    search_columns = ["code", "name", "kind", "active"]
+    order_columns = ["id", "code", "name"]
+
+
+RESOURCES = [CustomerApi, ApplicationApi, LoanApi, InstallmentApi, RepaymentApi, ContractApi,
+             FunderApi, ProductApi, ChannelApi]

@@ -1,0 +1,63 @@
+"""``flask loandesk …`` commands: set up or upgrade a database, sync roles, seed demo data."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+
+from .extensions import db
+
+
+def sync_permissions() -> None:
+    """Create FAB's permission rows for every registered view, API and menu."""
+    appbuilder = current_app.appbuilder
+    sm = appbuilder.sm
+    sm.add_role(sm.auth_role_admin)
+    sm.add_role(sm.auth_role_public)
+    appbuilder.add_permissions(update_perms=True)
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.group("loandesk")
+    def loandesk() -> None:
+        """LoanDesk set-up and maintenance."""
+
+    @loandesk.command("init")
+    @click.option("--demo/--no-demo", default=True, help="Load demo data into an empty database.")
+    def init(demo: bool) -> None:
+        """Create or upgrade the database, sync permissions and roles, seed demo data."""
+        upgrade(directory=current_app.extensions["migrate"].directory)
+        sync_permissions()
+        from seed.roles import sync_roles
+
+        sync_roles()
+        from seed.reference import seed_reference
+
+        seed_reference()
+        if demo:
+            from seed.demo import seed_demo
+
+            created = seed_demo()
+            click.echo("Demo data loaded." if created else "Demo data already present.")
+        db.session.commit()
+
+    @loandesk.command("sync-roles")
+    def sync_roles_cmd() -> None:
+        """Create or update the default roles' permissions from seed/roles.py."""
+        sync_permissions()
+        from seed.roles import sync_roles
+
+        sync_roles()
+        db.session.commit()
+        click.echo("Roles synced.")
+
+    @loandesk.command("demo-logins")
+    def demo_logins() -> None:
+        """Print the demo users and their password."""
+        from seed.demo import DEMO_USERS
+
+        password = current_app.config["DEMO_PASSWORD"]
+        click.echo("Demo logins (password for all: %s):" % password)
+        for username, _first, _last, role, _branch in DEMO_USERS:
+            click.echo(f"  {username:<10} {role}")

@@ -1,0 +1,14 @@
+"""All LoanDesk models, importable from one place (Alembic and the views need them all)."""
+
+from .application import (  # noqa: F401
+    Application, AssessmentFactor, CreditAssessment, Decision, ScoreBin, ScoreFactor, Scorecard,
+    ScoreGrade,
+)
+from .base import Model  # noqa: F401
+from .contract import Contract, ContractCounter, Reminder  # noqa: F401
+from .customer import Consent, Contact, Customer, Document, FollowUp  # noqa: F401
+from .finance import Commission, ServiceFee  # noqa: F401
+from .loan import Installment, Loan, Repayment, RepaymentAllocation  # noqa: F401
+from .org import Branch, Staff, Team  # noqa: F401
+from .product import Channel, Funder, LoanProduct, RepaymentMethodOption  # noqa: F401
+from .settings import AuditLog, FirmSetting, LprRate  # noqa: F401

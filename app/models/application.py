@@ -1,0 +1,200 @@
+"""Loan applications (进件), scorecards, credit assessments and reviewers' decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Model, Money, OwnedMixin, Rate, TimestampMixin, coded, positive, utcnow
+from .enums import ApplicationState, DecisionOutcome, Recommendation, RepaymentMethod
+
+
+class Application(OwnedMixin, TimestampMixin, Model):
+    __tablename__ = "application"
+    __large__ = True
+    __table_args__ = (
+        positive("amount"),
+        CheckConstraint("months BETWEEN 1 AND 360", name="months_range"),
+        Index("ix_application_state_created", "state", "created_at"),
+        Index("ix_application_reviewer_state", "reviewer_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("loan_product.id"), index=True)
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channel.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    months: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str | None] = coded(RepaymentMethod, "method", nullable=True)
+    purpose: Mapped[str] = mapped_column(String(255))
+    state: Mapped[str] = coded(ApplicationState, "state", default="draft")
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    customer = relationship("Customer")
+    product = relationship("LoanProduct")
+    channel = relationship("Channel")
+    reviewer = relationship("Staff", foreign_keys=[reviewer_id])
+    documents = relationship("Document", back_populates="application")
+    decisions = relationship("Decision", back_populates="application")
+    assessments = relationship("CreditAssessment", back_populates="application")
+
+    def __repr__(self) -> str:
+        return self.number
+
+
+class Scorecard(TimestampMixin, Model):
+    """A versioned scorecard; editing one creates a new version, old assessments keep theirs."""
+
+    __tablename__ = "scorecard"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    base_score: Mapped[int] = mapped_column(Integer, default=600)
+    approve_min: Mapped[int] = mapped_column(Integer, default=650)
+    reject_below: Mapped[int] = mapped_column(Integer, default=520)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    note: Mapped[str | None] = mapped_column(Text)
+
+    factors = relationship("ScoreFactor", back_populates="scorecard",
+                           cascade="all, delete-orphan")
+    grades = relationship("ScoreGrade", back_populates="scorecard", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class ScoreGrade(Model):
+    """Grade band: a score at or above ``min_score`` earns ``grade`` (A–E)."""
+
+    __tablename__ = "score_grade"
+    __table_args__ = (UniqueConstraint("scorecard_id", "grade"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecard.id"))
+    grade: Mapped[str] = mapped_column(String(1))
+    min_score: Mapped[int] = mapped_column(Integer)
+
+    scorecard = relationship("Scorecard", back_populates="grades")
+
+    def __repr__(self) -> str:
+        return f"{self.grade} ≥ {self.min_score}"
+
+
+class ScoreFactor(Model):
+    __tablename__ = "score_factor"
+    __table_args__ = (UniqueConstraint("scorecard_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecard.id"))
+    code: Mapped[str] = mapped_column(String(48))
+    name: Mapped[str] = mapped_column(String(100))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    scorecard = relationship("Scorecard", back_populates="factors")
+    bins = relationship("ScoreBin", back_populates="factor", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class ScoreBin(Model):
+    """A half-open range [lower, upper) of a factor's value and the points it earns."""
+
+    __tablename__ = "score_bin"
+    __table_args__ = (
+        CheckConstraint("lower_bound IS NULL OR upper_bound IS NULL OR upper_bound > lower_bound",
+                        name="bounds"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    factor_id: Mapped[int] = mapped_column(ForeignKey("score_factor.id"), index=True)
+    lower_bound: Mapped[Decimal | None] = mapped_column(Rate)
+    upper_bound: Mapped[Decimal | None] = mapped_column(Rate)
+    points: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(120))
+
+    factor = relationship("ScoreFactor", back_populates="bins")
+
+    def __repr__(self) -> str:
+        return f"[{self.lower_bound}, {self.upper_bound}) → {self.points}"
+
+
+class CreditAssessment(Model):
+    __tablename__ = "credit_assessment"
+    __table_args__ = (CheckConstraint("grade IN ('A','B','C','D','E')", name="grade"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecard.id"))
+    score: Mapped[int] = mapped_column(Integer)
+    grade: Mapped[str] = mapped_column(String(1))
+    recommendation: Mapped[str] = coded(Recommendation, "recommendation")
+    inputs: Mapped[dict | None] = mapped_column(JSON)
+    hard_rules: Mapped[list | None] = mapped_column(JSON)
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    application = relationship("Application", back_populates="assessments")
+    scorecard = relationship("Scorecard")
+    assessed_by = relationship("Staff")
+    factors = relationship("AssessmentFactor", back_populates="assessment",
+                           cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"{self.score} ({self.grade})"
+
+
+class AssessmentFactor(Model):
+    """Per-factor points and the reason in plain words, kept with the assessment."""
+
+    __tablename__ = "assessment_factor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("credit_assessment.id"), index=True)
+    factor_code: Mapped[str] = mapped_column(String(48))
+    value: Mapped[str | None] = mapped_column(String(64))
+    points: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(255))
+
+    assessment = relationship("CreditAssessment", back_populates="factors")
+
+
+class Decision(Model):
+    __tablename__ = "decision"
+    __table_args__ = (
+        CheckConstraint("approved_amount IS NULL OR approved_amount > 0", name="approved_amount"),
+        CheckConstraint("approved_months IS NULL OR approved_months BETWEEN 1 AND 360",
+                        name="approved_months"),
+        CheckConstraint("approved_rate IS NULL OR approved_rate >= 0", name="approved_rate"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    outcome: Mapped[str] = coded(DecisionOutcome, "outcome")
+    approved_amount: Mapped[Decimal | None] = mapped_column(Money)
+    approved_months: Mapped[int | None] = mapped_column(Integer)
+    approved_rate: Mapped[Decimal | None] = mapped_column(Rate)
+    method: Mapped[str | None] = coded(RepaymentMethod, "method", nullable=True)
+    conditions: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(48))
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    application = relationship("Application", back_populates="decisions")
+    reviewer = relationship("Staff")
+
+    def __repr__(self) -> str:
+        return f"{self.outcome} {self.decided_at:%Y-%m-%d}"

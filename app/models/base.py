@@ -1,0 +1,96 @@
+"""Shared column types and mixins for LoanDesk models.
+
+FAB's ``Model`` is the declarative base, so business tables share one metadata with FAB's
+security tables (``ab_user`` …) and Alembic sees them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask_appbuilder import Model
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, Numeric, String, func
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from .enums import LabelledEnum
+
+# Named constraints keep Alembic migrations (and SQLite batch mode) deterministic.
+Model.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Money is NUMERIC(18,2) and read back as Decimal; rates keep 6 decimal places.
+Money = Numeric(18, 2, asdecimal=True)
+Rate = Numeric(12, 6, asdecimal=True)
+
+__all__ = ["Model", "Money", "Rate", "Decimal", "TimestampMixin", "OwnedMixin", "utcnow", "coded",
+           "positive", "non_negative"]
+
+
+def coded(enum: type[LabelledEnum], name: str, *, default: str | None = None,
+          nullable: bool = False, index: bool = False):
+    """A coded-value column: VARCHAR + CHECK constraint, with the enum kept in ``info``."""
+    return mapped_column(
+        String(32), CheckConstraint(enum.check_sql(name), name=name), default=default,
+        server_default=default, nullable=nullable, index=index, info={"choices": enum},
+    )
+
+
+def positive(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} > 0", name=f"{column}_positive")
+
+
+def non_negative(column: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} >= 0", name=f"{column}_non_negative")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class TimestampMixin:
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, default=utcnow, server_default=func.current_timestamp(), nullable=False
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow, server_default=func.current_timestamp(),
+        nullable=False,
+    )
+
+
+class OwnedMixin:
+    """A business record belongs to a staff member, their team and their branch.
+
+    Row-level scoping (own / team / branch / all) filters on these three columns, so each
+    is indexed. Team and branch are copied from the owner when the record is created, so
+    a record stays with the branch that made it even if its owner later moves.
+    """
+
+    @declared_attr
+    def owner_id(cls) -> Mapped[int | None]:  # noqa: N805
+        return mapped_column(Integer, ForeignKey("staff.id"), index=True, nullable=True)
+
+    @declared_attr
+    def team_id(cls) -> Mapped[int | None]:  # noqa: N805
+        return mapped_column(Integer, ForeignKey("team.id"), index=True, nullable=True)
+
+    @declared_attr
+    def branch_id(cls) -> Mapped[int | None]:  # noqa: N805
+        return mapped_column(Integer, ForeignKey("branch.id"), index=True, nullable=True)
+
+    @declared_attr
+    def owner(cls):  # noqa: N805
+        return relationship("Staff", foreign_keys=f"{cls.__name__}.owner_id")
+
+    @declared_attr
+    def team(cls):  # noqa: N805
+        return relationship("Team", foreign_keys=f"{cls.__name__}.team_id")
+
+    @declared_attr
+    def branch(cls):  # noqa: N805
+        return relationship("Branch", foreign_keys=f"{cls.__name__}.branch_id")

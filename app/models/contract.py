@@ -1,0 +1,92 @@
+"""Contracts (loan, intermediary service, credit-query authorisation) and reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Model, OwnedMixin, TimestampMixin, coded, utcnow
+from .enums import ContractKind, ContractState, ReminderChannel, ReminderKind, ReminderState
+
+
+class Contract(OwnedMixin, TimestampMixin, Model):
+    __tablename__ = "contract"
+    __large__ = True
+    __table_args__ = (
+        UniqueConstraint("kind", "year", "seq"),
+        CheckConstraint("seq >= 1", name="seq"),
+        CheckConstraint("version >= 1", name="version"),
+        Index("ix_contract_state_created", "state", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = coded(ContractKind, "kind")
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    state: Mapped[str] = coded(ContractState, "state", default="draft")
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    loan_id: Mapped[int | None] = mapped_column(ForeignKey("loan.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
+    pdf_stored_name: Mapped[str | None] = mapped_column(String(80))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    issued_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    signed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    signed_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    customer = relationship("Customer")
+    loan = relationship("Loan")
+    application = relationship("Application")
+    supersedes = relationship("Contract", remote_side=[id])
+    signed_document = relationship("Document")
+
+    def __repr__(self) -> str:
+        return self.number
+
+
+class ContractCounter(Model):
+    """Gap-free numbering: one row per kind and year, incremented under a row lock."""
+
+    __tablename__ = "contract_counter"
+
+    __table_args__ = (UniqueConstraint("kind", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = coded(ContractKind, "kind")
+    year: Mapped[int] = mapped_column(Integer)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Reminder(Model):
+    __tablename__ = "reminder"
+    __large__ = True
+    __table_args__ = (
+        UniqueConstraint("installment_id", "kind", "milestone"),
+        Index("ix_reminder_state_scheduled", "state", "scheduled_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    installment_id: Mapped[int] = mapped_column(ForeignKey("installment.id"))
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    channel: Mapped[str] = coded(ReminderChannel, "channel", default="sms")
+    kind: Mapped[str] = coded(ReminderKind, "kind")
+    milestone: Mapped[int] = mapped_column(Integer, default=0)  # days before (−) / after due
+    scheduled_on: Mapped[dt.date] = mapped_column(Date)
+    message: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = coded(ReminderState, "state", default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    installment = relationship("Installment")
+    loan = relationship("Loan")
+    customer = relationship("Customer")

@@ -1,0 +1,164 @@
+"""Customers and what hangs off them: contacts, follow-ups, documents, consents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Model, Money, OwnedMixin, TimestampMixin, coded, non_negative, utcnow
+from .enums import (
+    ConsentScope, ContactMethod, CreditReportStatus, CustomerKind, CustomerStatus, DocumentKind,
+)
+
+
+class Customer(OwnedMixin, TimestampMixin, Model):
+    """A borrower: a person (ID number) or an enterprise (unified social credit code)."""
+
+    __tablename__ = "customer"
+    __large__ = True  # large table: related fields use AJAX search, never a full dropdown
+    __table_args__ = (
+        non_negative("monthly_income"),
+        CheckConstraint("social_insurance_months >= 0", name="social_insurance_months"),
+        CheckConstraint("housing_fund_months >= 0", name="housing_fund_months"),
+        CheckConstraint(
+            "(kind = 'person' AND id_number IS NOT NULL) OR "
+            "(kind = 'enterprise' AND credit_code IS NOT NULL)",
+            name="identity_present",
+        ),
+        Index("ix_customer_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = coded(CustomerKind, "kind", default="person")
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    phone: Mapped[str] = mapped_column(String(20), index=True)
+    email: Mapped[str | None] = mapped_column(String(120))
+    gender: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    city: Mapped[str | None] = mapped_column(String(50), index=True)
+    address: Mapped[str | None] = mapped_column(String(255))
+    employer: Mapped[str | None] = mapped_column(String(120))
+    occupation: Mapped[str | None] = mapped_column(String(64))
+    monthly_income: Mapped[Decimal | None] = mapped_column(Money)
+    monthly_debt_payment: Mapped[Decimal | None] = mapped_column(Money)
+    years_employed: Mapped[int | None] = mapped_column(Integer)
+    # Qualifications (资质)
+    has_property: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    has_car: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    social_insurance_months: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    housing_fund_months: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    has_insurance_policy: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    has_business_licence: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    business_age_years: Mapped[int | None] = mapped_column(Integer)
+    credit_report_status: Mapped[str] = coded(CreditReportStatus, "credit_report_status",
+                                              default="none")
+    overdue_count_24m: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    inquiries_6m: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    existing_loans: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    status: Mapped[str] = coded(CustomerStatus, "status", default="lead", index=True)
+    blacklist_reason: Mapped[str | None] = mapped_column(String(255))
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channel.id"), index=True)
+    last_followup_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    channel = relationship("Channel")
+    contacts = relationship("Contact", back_populates="customer", cascade="all, delete-orphan")
+    followups = relationship("FollowUp", back_populates="customer", cascade="all, delete-orphan")
+    documents = relationship("Document", back_populates="customer")
+    consents = relationship("Consent", back_populates="customer")
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class Contact(TimestampMixin, Model):
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    relation: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(255))
+
+    customer = relationship("Customer", back_populates="contacts")
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class FollowUp(Model):
+    __tablename__ = "follow_up"
+    __table_args__ = (Index("ix_follow_up_customer_when", "customer_id", "happened_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    happened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    method: Mapped[str] = coded(ContactMethod, "method", default="phone")
+    note: Mapped[str] = mapped_column(Text)
+    next_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+
+    customer = relationship("Customer", back_populates="followups")
+    staff = relationship("Staff")
+
+    def __repr__(self) -> str:
+        return f"{self.happened_at:%Y-%m-%d} {self.method}"
+
+
+class Document(Model):
+    """An uploaded file; the bytes live outside the web root under ``stored_name``."""
+
+    __tablename__ = "document"
+    __large__ = True
+    __table_args__ = (CheckConstraint("size_bytes >= 0", name="size_bytes"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
+    kind: Mapped[str] = coded(DocumentKind, "kind", default="other")
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    customer = relationship("Customer", back_populates="documents")
+    application = relationship("Application", back_populates="documents")
+    uploaded_by = relationship("Staff")
+
+    def __repr__(self) -> str:
+        return self.original_name
+
+
+class Consent(Model):
+    """A PIPL consent: separate for sensitive data and for credit-report queries."""
+
+    __tablename__ = "consent"
+    __table_args__ = (Index("ix_consent_customer_scope", "customer_id", "scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    scope: Mapped[str] = coded(ConsentScope, "scope")
+    purpose: Mapped[str] = mapped_column(String(255))
+    granted_on: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+    revoked_on: Mapped[dt.date | None] = mapped_column(Date)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+    customer = relationship("Customer", back_populates="consents")
+    document = relationship("Document")
+    recorded_by = relationship("Staff")
+
+    def __repr__(self) -> str:
+        return f"{self.scope} {self.granted_on}"

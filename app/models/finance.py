@@ -1,0 +1,70 @@
+"""The firm's own income: service fees (居间服务费) and the commissions paid out of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Model, Money, Rate, TimestampMixin, coded, non_negative
+from .enums import CommissionBasis, CommissionState, FeeBasis, FeeEvent, ServiceFeeState
+
+
+class ServiceFee(TimestampMixin, Model):
+    __tablename__ = "service_fee"
+    __table_args__ = (
+        non_negative("amount"),
+        CheckConstraint("rate IS NULL OR rate >= 0", name="rate"),
+        Index("ix_service_fee_state_due", "state", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    loan_id: Mapped[int | None] = mapped_column(ForeignKey("loan.id"), index=True)
+    basis: Mapped[str] = coded(FeeBasis, "basis")
+    rate: Mapped[Decimal | None] = mapped_column(Rate)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    due_on_event: Mapped[str] = coded(FeeEvent, "due_on_event", default="disbursement")
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    state: Mapped[str] = coded(ServiceFeeState, "state", default="charged")
+    received_on: Mapped[dt.date | None] = mapped_column(Date)
+    refunded_on: Mapped[dt.date | None] = mapped_column(Date)
+    refund_rule: Mapped[str | None] = mapped_column(Text)
+
+    application = relationship("Application")
+    loan = relationship("Loan")
+
+    def __repr__(self) -> str:
+        return f"{self.amount}"
+
+
+class Commission(TimestampMixin, Model):
+    __tablename__ = "commission"
+    __table_args__ = (
+        non_negative("amount"),
+        CheckConstraint("channel_id IS NOT NULL OR staff_id IS NOT NULL", name="payee"),
+        Index("ix_commission_state_payable", "state", "payable_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
+    service_fee_id: Mapped[int | None] = mapped_column(ForeignKey("service_fee.id"))
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channel.id"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    basis: Mapped[str] = coded(CommissionBasis, "basis")
+    rate: Mapped[Decimal] = mapped_column(Rate)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    state: Mapped[str] = coded(CommissionState, "state", default="pending")
+    payable_on: Mapped[dt.date | None] = mapped_column(Date)
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    batch_ref: Mapped[str | None] = mapped_column(String(32), index=True)
+
+    loan = relationship("Loan")
+    service_fee = relationship("ServiceFee")
+    channel = relationship("Channel")
+    staff = relationship("Staff")
+
+    def __repr__(self) -> str:
+        return f"{self.amount}"

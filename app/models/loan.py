@@ -1,0 +1,158 @@
+"""Loans, their installments, repayments and how each repayment was allocated."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import (
+    Model, Money, OwnedMixin, Rate, TimestampMixin, coded, non_negative, positive, utcnow,
+)
+from .enums import AllocationPart, DayCount, InstallmentState, LoanState, RepaymentMethod
+
+ZERO = Decimal("0.00")
+
+
+class Loan(OwnedMixin, TimestampMixin, Model):
+    __tablename__ = "loan"
+    __large__ = True
+    __table_args__ = (
+        positive("principal"),
+        non_negative("annual_rate"),
+        non_negative("overdue_rate"),
+        CheckConstraint("months BETWEEN 1 AND 360", name="months_range"),
+        CheckConstraint("grace_months >= 0 AND grace_months < months", name="grace_months"),
+        CheckConstraint("disbursed_amount IS NULL OR disbursed_amount > 0",
+                        name="disbursed_amount"),
+        Index("ix_loan_state_disbursed", "state", "disbursed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("loan_product.id"), index=True)
+    funder_id: Mapped[int] = mapped_column(ForeignKey("funder.id"), index=True)
+    principal: Mapped[Decimal] = mapped_column(Money)
+    annual_rate: Mapped[Decimal] = mapped_column(Rate)
+    apr: Mapped[Decimal | None] = mapped_column(Rate)  # annualized rate, IRR method, all fees
+    months: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = coded(RepaymentMethod, "method")
+    day_count: Mapped[str] = coded(DayCount, "day_count", default="30/360")
+    grace_months: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    overdue_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal("0.18"))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    first_due_date: Mapped[dt.date | None] = mapped_column(Date)
+    disbursed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    disbursed_amount: Mapped[Decimal | None] = mapped_column(Money)
+    funder_reference: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = coded(LoanState, "state", default="pending", index=True)
+    outstanding_principal: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    customer_credit: Mapped[Decimal] = mapped_column(Money, default=ZERO, server_default="0")
+    days_past_due: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
+    settled_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    application = relationship("Application")
+    customer = relationship("Customer")
+    product = relationship("LoanProduct")
+    funder = relationship("Funder")
+    installments = relationship("Installment", back_populates="loan",
+                                order_by="Installment.n", cascade="all, delete-orphan")
+    repayments = relationship("Repayment", back_populates="loan")
+
+    def __repr__(self) -> str:
+        return self.number
+
+
+class Installment(Model):
+    __tablename__ = "installment"
+    __large__ = True
+    __table_args__ = (
+        UniqueConstraint("loan_id", "n"),
+        CheckConstraint("n >= 1", name="n_positive"),
+        non_negative("principal"), non_negative("interest"), non_negative("fee"),
+        non_negative("penalty"), non_negative("paid_principal"), non_negative("paid_interest"),
+        non_negative("paid_fee"), non_negative("paid_penalty"),
+        CheckConstraint("paid_principal <= principal", name="paid_principal_le"),
+        Index("ix_installment_state_due", "state", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"))
+    n: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    principal: Mapped[Decimal] = mapped_column(Money)
+    interest: Mapped[Decimal] = mapped_column(Money)
+    fee: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    penalty: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    paid_principal: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    paid_interest: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    paid_fee: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    paid_penalty: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    state: Mapped[str] = coded(InstallmentState, "state", default="due")
+    days_past_due: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    loan = relationship("Loan", back_populates="installments")
+
+    @property
+    def total_due(self) -> Decimal:
+        return self.principal + self.interest + self.fee + self.penalty
+
+    @property
+    def total_paid(self) -> Decimal:
+        return self.paid_principal + self.paid_interest + self.paid_fee + self.paid_penalty
+
+    def __repr__(self) -> str:
+        return f"#{self.n} {self.due_date}"
+
+
+class Repayment(Model):
+    """Money received. Never deleted: a mistake is undone by a reversing entry."""
+
+    __tablename__ = "repayment"
+    __large__ = True
+    __table_args__ = (
+        CheckConstraint("amount <> 0", name="amount_nonzero"),
+        UniqueConstraint("loan_id", "reference"),
+        Index("ix_repayment_loan_paid_on", "loan_id", "paid_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"))
+    paid_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)  # negative for a reversal
+    channel: Mapped[str | None] = mapped_column(String(32))
+    reference: Mapped[str | None] = mapped_column(String(64))
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("repayment.id"), unique=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    loan = relationship("Loan", back_populates="repayments")
+    reversal_of = relationship("Repayment", remote_side=[id])
+    recorded_by = relationship("Staff")
+    allocations = relationship("RepaymentAllocation", back_populates="repayment",
+                               cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"{self.paid_on} {self.amount}"
+
+
+class RepaymentAllocation(Model):
+    __tablename__ = "repayment_allocation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    repayment_id: Mapped[int] = mapped_column(ForeignKey("repayment.id"), index=True)
+    installment_id: Mapped[int | None] = mapped_column(ForeignKey("installment.id"), index=True)
+    part: Mapped[str] = coded(AllocationPart, "part")
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+    repayment = relationship("Repayment", back_populates="allocations")
+    installment = relationship("Installment")

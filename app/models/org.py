@@ -1,0 +1,67 @@
+"""Organisation: Branch → Team → Staff (a staff profile linked to a FAB login)."""
+
+from __future__ import annotations
+
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Model, TimestampMixin
+
+
+class Branch(TimestampMixin, Model):
+    __tablename__ = "branch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    city: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(30))
+
+    teams = relationship("Team", back_populates="branch")
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class Team(TimestampMixin, Model):
+    __tablename__ = "team"
+    __table_args__ = (UniqueConstraint("branch_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    leader_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("staff.id", use_alter=True), nullable=True
+    )
+
+    branch = relationship("Branch", back_populates="teams")
+    leader = relationship("Staff", foreign_keys=[leader_id], post_update=True)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class Staff(TimestampMixin, Model):
+    """A staff profile; the login itself is FAB's ``ab_user``."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), unique=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(64), index=True)
+    employee_no: Mapped[str | None] = mapped_column(String(32), unique=True)
+    title: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+    user = relationship(User, foreign_keys=[user_id])
+    branch = relationship("Branch", foreign_keys=[branch_id])
+    team = relationship("Team", foreign_keys=[team_id])
+
+    def __repr__(self) -> str:
+        return self.full_name

@@ -1,0 +1,125 @@
+"""Funders (资金方), their loan products, and the channels leads come from."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Model, Money, Rate, TimestampMixin, coded, non_negative
+from .enums import ChannelKind, CommissionBasis, DayCount, FeeEvent, FunderKind, RepaymentMethod
+
+
+class Funder(TimestampMixin, Model):
+    __tablename__ = "funder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = coded(FunderKind, "kind", default="bank")
+    licence_no: Mapped[str | None] = mapped_column(String(64))
+    credit_code: Mapped[str | None] = mapped_column(String(18))
+    contact_name: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+    products = relationship("LoanProduct", back_populates="funder")
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class RepaymentMethodOption(Model):
+    """The four repayment methods as rows, so a product's allowed methods are a real relation."""
+
+    __tablename__ = "repayment_method"
+    __table_args__ = (UniqueConstraint("code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = coded(RepaymentMethod, "code")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __repr__(self) -> str:
+        return str(RepaymentMethod(self.code).label)
+
+
+product_method = Table(
+    "product_method",
+    Model.metadata,
+    Column("product_id", ForeignKey("loan_product.id", ondelete="CASCADE"), primary_key=True),
+    Column("method_id", ForeignKey("repayment_method.id"), primary_key=True),
+)
+
+
+class LoanProduct(TimestampMixin, Model):
+    __tablename__ = "loan_product"
+    __table_args__ = (
+        CheckConstraint("min_amount > 0 AND max_amount >= min_amount", name="amount_range"),
+        CheckConstraint("min_months >= 1 AND max_months <= 360 AND max_months >= min_months",
+                        name="term_range"),
+        CheckConstraint("min_rate >= 0 AND max_rate >= min_rate", name="rate_range"),
+        non_negative("service_fee_rate"),
+        non_negative("service_fee_fixed"),
+        non_negative("overdue_rate"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    funder_id: Mapped[int] = mapped_column(ForeignKey("funder.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    min_amount: Mapped[Decimal] = mapped_column(Money)
+    max_amount: Mapped[Decimal] = mapped_column(Money)
+    min_months: Mapped[int] = mapped_column(Integer)
+    max_months: Mapped[int] = mapped_column(Integer)
+    min_rate: Mapped[Decimal] = mapped_column(Rate)
+    max_rate: Mapped[Decimal] = mapped_column(Rate)
+    day_count: Mapped[str] = coded(DayCount, "day_count", default="30/360")
+    min_age: Mapped[int | None] = mapped_column(Integer)
+    max_age: Mapped[int | None] = mapped_column(Integer)
+    min_grade: Mapped[str | None] = mapped_column(String(1))
+    cities: Mapped[str | None] = mapped_column(String(255))  # comma-separated; empty = anywhere
+    grace_months: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    service_fee_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal("0"),
+                                                      server_default="0")
+    service_fee_fixed: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"),
+                                                       server_default="0")
+    fee_due: Mapped[str] = coded(FeeEvent, "fee_due", default="disbursement")
+    overdue_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal("0.18"),
+                                                  server_default="0.18")
+    description: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1", index=True)
+
+    funder = relationship("Funder", back_populates="products")
+    methods = relationship(RepaymentMethodOption, secondary=product_method)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class Channel(TimestampMixin, Model):
+    """A lead source or agent partner (渠道) and its commission rule."""
+
+    __tablename__ = "channel"
+    __table_args__ = (
+        CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name="commission_rate"),
+        CheckConstraint("settle_days >= 0", name="settle_days"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = coded(ChannelKind, "kind", default="lead_source")
+    contact_name: Mapped[str | None] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    commission_basis: Mapped[str] = coded(CommissionBasis, "commission_basis", default="fee")
+    commission_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal("0"),
+                                                     server_default="0")
+    settle_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
+    clawback_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+    def __repr__(self) -> str:
+        return self.name

@@ -1,0 +1,104 @@
+"""Applications (进件), decisions, assessments and the scorecard configuration."""
+
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from ..models import (
+    Application, AssessmentFactor, CreditAssessment, Decision, ScoreBin, ScoreFactor, Scorecard,
+    ScoreGrade,
+)
+from .base import LoanDeskModelView
+
+READ_ONLY = ["can_list", "can_show", "can_csv"]
+
+
+class DecisionView(LoanDeskModelView):
+    datamodel = SQLAInterface(Decision)
+    entity, entity_plural = _l("Decision"), _l("Decisions")
+    list_columns = ["decided_at", "application", "reviewer", "outcome", "approved_amount",
+                    "approved_months", "approved_rate"]
+    search_columns = ["outcome", "reviewer", "decided_at", "reason_code"]
+    add_columns = edit_columns = ["application", "reviewer", "outcome", "approved_amount",
+                                  "approved_months", "approved_rate", "method", "conditions",
+                                  "reason_code", "note"]
+    show_columns = add_columns + ["decided_at"]
+    base_order = ("decided_at", "desc")
+
+
+class AssessmentFactorView(LoanDeskModelView):
+    datamodel = SQLAInterface(AssessmentFactor)
+    entity, entity_plural = _l("Factor points"), _l("Factor points")
+    base_permissions = READ_ONLY
+    list_columns = ["factor_code", "value", "points", "reason"]
+    search_columns = ["factor_code"]
+    show_columns = ["assessment", "factor_code", "value", "points", "reason"]
+    base_order = ("id", "asc")
+
+
+class CreditAssessmentView(LoanDeskModelView):
+    datamodel = SQLAInterface(CreditAssessment)
+    entity, entity_plural = _l("Credit assessment"), _l("Credit assessments")
+    base_permissions = READ_ONLY
+    list_columns = ["created_at", "application", "score", "grade", "recommendation",
+                    "scorecard"]
+    search_columns = ["grade", "recommendation", "created_at"]
+    show_columns = ["application", "scorecard", "score", "grade", "recommendation",
+                    "hard_rules", "inputs", "assessed_by", "created_at"]
+    base_order = ("created_at", "desc")
+    related_views = [AssessmentFactorView]
+
+
+class ApplicationView(LoanDeskModelView):
+    datamodel = SQLAInterface(Application)
+    entity, entity_plural = _l("Application"), _l("Applications")
+    list_columns = ["number", "customer", "amount", "months", "product", "state", "owner",
+                    "reviewer", "created_at"]
+    search_columns = ["number", "state", "product", "channel", "branch", "reviewer",
+                      "created_at", "submitted_at"]
+    add_columns = edit_columns = ["number", "customer", "amount", "months", "method", "purpose",
+                                  "product", "channel", "state", "owner", "team", "branch",
+                                  "reviewer", "note"]
+    show_columns = add_columns + ["submitted_at", "decided_at", "created_at", "updated_at"]
+    base_order = ("created_at", "desc")
+    related_views = [DecisionView, CreditAssessmentView]
+
+
+class ScoreBinView(LoanDeskModelView):
+    datamodel = SQLAInterface(ScoreBin)
+    entity, entity_plural = _l("Score bin"), _l("Score bins")
+    list_columns = ["factor", "lower_bound", "upper_bound", "points", "reason"]
+    search_columns = ["factor", "points"]
+    add_columns = edit_columns = show_columns = ["factor", "lower_bound", "upper_bound",
+                                                 "points", "reason"]
+    base_order = ("id", "asc")
+
+
+class ScoreFactorView(LoanDeskModelView):
+    datamodel = SQLAInterface(ScoreFactor)
+    entity, entity_plural = _l("Score factor"), _l("Score factors")
+    list_columns = ["scorecard", "sort_order", "code", "name"]
+    search_columns = ["scorecard", "code", "name"]
+    add_columns = edit_columns = show_columns = ["scorecard", "code", "name", "sort_order"]
+    base_order = ("sort_order", "asc")
+    related_views = [ScoreBinView]
+
+
+class ScoreGradeView(LoanDeskModelView):
+    datamodel = SQLAInterface(ScoreGrade)
+    entity, entity_plural = _l("Grade band"), _l("Grade bands")
+    list_columns = ["scorecard", "grade", "min_score"]
+    search_columns = ["scorecard", "grade"]
+    add_columns = edit_columns = show_columns = ["scorecard", "grade", "min_score"]
+    base_order = ("min_score", "desc")
+
+
+class ScorecardView(LoanDeskModelView):
+    datamodel = SQLAInterface(Scorecard)
+    entity, entity_plural = _l("Scorecard"), _l("Scorecards")
+    list_columns = ["name", "version", "base_score", "approve_min", "reject_below", "active"]
+    search_columns = ["name", "active"]
+    add_columns = edit_columns = ["name", "version", "base_score", "approve_min",
+                                  "reject_below", "active", "note"]
+    show_columns = add_columns + ["created_at"]
+    base_order = ("version", "desc")
+    related_views = [ScoreFactorView, ScoreGradeView]

@@ -1,0 +1,31 @@
+"""Contracts and repayment reminders."""
+
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from ..models import Contract, Reminder
+from .base import LoanDeskModelView
+
+
+class ContractView(LoanDeskModelView):
+    datamodel = SQLAInterface(Contract)
+    entity, entity_plural = _l("Contract"), _l("Contracts")
+    # Contracts are generated from loans, and an issued one is frozen: no generic edit.
+    base_permissions = ["can_list", "can_show", "can_csv"]
+    list_columns = ["number", "kind", "version", "state", "customer", "loan", "issued_at"]
+    search_columns = ["number", "kind", "state", "issued_at"]
+    show_columns = ["number", "kind", "version", "state", "customer", "loan", "application",
+                    "supersedes", "sha256", "issued_at", "signed_at", "void_reason",
+                    "created_at"]
+    base_order = ("created_at", "desc")
+
+
+class ReminderView(LoanDeskModelView):
+    datamodel = SQLAInterface(Reminder)
+    entity, entity_plural = _l("Reminder"), _l("Reminders")
+    base_permissions = ["can_list", "can_show", "can_csv"]
+    list_columns = ["scheduled_on", "customer", "loan", "kind", "channel", "state", "attempts"]
+    search_columns = ["scheduled_on", "kind", "channel", "state"]
+    show_columns = ["installment", "loan", "customer", "kind", "milestone", "channel",
+                    "scheduled_on", "message", "state", "attempts", "last_error", "sent_at"]
+    base_order = ("scheduled_on", "desc")

@@ -1,0 +1,86 @@
+"""Customers and their contacts, follow-ups, documents and consents."""
+
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from ..models import Consent, Contact, Customer, Document, FollowUp
+from .applications import ApplicationView
+from .base import LoanDeskModelView
+from .contracts import ContractView
+from .loans import LoanView
+
+
+class ContactView(LoanDeskModelView):
+    datamodel = SQLAInterface(Contact)
+    entity, entity_plural = _l("Contact"), _l("Contacts")
+    list_columns = ["customer", "name", "relation", "phone"]
+    search_columns = ["name", "relation", "phone"]
+    add_columns = edit_columns = ["customer", "name", "relation", "phone", "note"]
+    show_columns = add_columns + ["created_at"]
+    base_order = ("id", "desc")
+
+
+class FollowUpView(LoanDeskModelView):
+    datamodel = SQLAInterface(FollowUp)
+    entity, entity_plural = _l("Follow-up"), _l("Follow-ups")
+    list_columns = ["happened_at", "customer", "staff", "method", "note", "next_date"]
+    search_columns = ["method", "happened_at", "next_date", "note"]
+    add_columns = edit_columns = ["customer", "staff", "happened_at", "method", "note",
+                                  "next_date"]
+    show_columns = add_columns
+    base_order = ("happened_at", "desc")
+
+
+class DocumentView(LoanDeskModelView):
+    """Listing only: files arrive through the upload screen, never a generic form."""
+
+    datamodel = SQLAInterface(Document)
+    entity, entity_plural = _l("Document"), _l("Documents")
+    base_permissions = ["can_list", "can_show", "can_csv"]
+    list_columns = ["uploaded_at", "customer", "kind", "original_name", "size_bytes",
+                    "uploaded_by"]
+    search_columns = ["kind", "original_name", "uploaded_at"]
+    show_columns = ["customer", "application", "kind", "original_name", "content_type",
+                    "size_bytes", "sha256", "uploaded_by", "uploaded_at"]
+    base_order = ("uploaded_at", "desc")
+
+
+class ConsentView(LoanDeskModelView):
+    datamodel = SQLAInterface(Consent)
+    entity, entity_plural = _l("Consent"), _l("Consents")
+    list_columns = ["customer", "scope", "purpose", "granted_on", "expires_on", "revoked_on"]
+    search_columns = ["scope", "granted_on", "expires_on", "revoked_on"]
+    add_columns = edit_columns = ["customer", "scope", "purpose", "granted_on", "expires_on",
+                                  "revoked_on", "document", "recorded_by"]
+    show_columns = add_columns
+    base_order = ("granted_on", "desc")
+
+
+class CustomerView(LoanDeskModelView):
+    datamodel = SQLAInterface(Customer)
+    entity, entity_plural = _l("Customer"), _l("Customers")
+    list_columns = ["name", "kind", "phone", "city", "status", "channel", "owner", "created_at"]
+    search_columns = ["name", "phone", "id_number", "credit_code", "kind", "status", "city",
+                      "channel", "branch", "created_at"]
+    _identity = ["kind", "name", "id_number", "credit_code", "phone", "email", "gender",
+                 "birth_date", "city", "address"]
+    _work = ["employer", "occupation", "monthly_income", "monthly_debt_payment",
+             "years_employed", "business_age_years"]
+    _qualifications = ["has_property", "has_car", "social_insurance_months",
+                       "housing_fund_months", "has_insurance_policy", "has_business_licence",
+                       "credit_report_status", "overdue_count_24m", "inquiries_6m",
+                       "existing_loans"]
+    _management = ["status", "blacklist_reason", "channel", "owner", "team", "branch", "note"]
+    add_fieldsets = edit_fieldsets = [
+        (_l("Identity"), {"fields": _identity}),
+        (_l("Work and income"), {"fields": _work}),
+        (_l("Qualifications"), {"fields": _qualifications}),
+        (_l("Management"), {"fields": _management}),
+    ]
+    show_fieldsets = [
+        *add_fieldsets,
+        (_l("Record"), {"fields": ["last_followup_at", "created_at", "updated_at"]}),
+    ]
+    base_order = ("created_at", "desc")
+    related_views = [ContactView, FollowUpView, DocumentView, ConsentView, ApplicationView,
+                     LoanView, ContractView]

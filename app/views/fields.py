@@ -1,0 +1,91 @@
+"""Form fields for generated CRUD that never render a whole table into the page.
+
+FAB turns every many-to-one relation into a ``<select>`` holding every row of the related
+table (200k customers → megabytes of HTML).  ``AjaxSelectField`` renders only the current
+value; the browser asks ``/lookup/<model>`` for 20 matches at a time as the user types, and
+the submitted id is loaded by primary key alone.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from wtforms import Field, SelectField
+from wtforms.validators import ValidationError
+
+from ..extensions import db
+
+
+class AjaxSelectWidget:
+    def __call__(self, field: AjaxSelectField, **kwargs) -> Markup:
+        obj = field.data
+        attrs = {
+            "type": "hidden",
+            "id": field.id,
+            "name": field.name,
+            "value": "" if obj is None else str(db.inspect(obj).identity[0]),
+            "class": "ld-ajax-select",
+            "style": "width:100%",
+            "data-url": f"/lookup/{field.model.__tablename__}",
+            "data-text": "" if obj is None else str(obj),
+            "data-placeholder": str(_l("Type to search…")),
+            "data-allow-clear": "true" if field.allow_blank else "false",
+        }
+        html = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items())
+        return Markup(f"<input {html}>")
+
+
+class AjaxSelectField(Field):
+    widget = AjaxSelectWidget()
+
+    def __init__(self, label=None, validators=None, *, model, allow_blank=False, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.model = model
+        self.allow_blank = allow_blank
+        self._bad_value = False
+
+    def process_formdata(self, valuelist):
+        self._bad_value = False
+        raw = (valuelist[0] if valuelist else "").strip()
+        if not raw:
+            self.data = None
+            return
+        try:
+            pk = int(raw)
+        except ValueError:
+            self._bad_value = True
+            self.data = None
+            return
+        self.data = db.session.get(self.model, pk)
+        if self.data is None:
+            self._bad_value = True
+
+    def pre_validate(self, form):
+        if self._bad_value:
+            raise ValidationError(_l("Not a valid choice"))
+        if self.data is None and not self.allow_blank:
+            raise ValidationError(_l("This field is required."))
+
+    def _value(self):
+        return "" if self.data is None else str(db.inspect(self.data).identity[0])
+
+
+class CodedSelectField(SelectField):
+    """A select over an enum's codes, showing translated labels; blank means NULL."""
+
+    def __init__(self, label=None, validators=None, *, enum, allow_blank=False, **kwargs):
+        choices = [(m.value, m.label) for m in enum]
+        if allow_blank:
+            choices.insert(0, ("", "—"))
+        super().__init__(label, validators, choices=choices, **kwargs)
+        self.allow_blank = allow_blank
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.allow_blank and self.data == "":
+            self.data = None
+
+    def pre_validate(self, form):
+        if self.allow_blank and self.data is None:
+            return
+        super().pre_validate(form)

@@ -1,0 +1,67 @@
+"""Loans, their installments and repayments."""
+
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from ..models import Installment, Loan, Repayment, RepaymentAllocation
+from .base import LoanDeskModelView
+
+READ_ONLY = ["can_list", "can_show", "can_csv"]
+
+
+class InstallmentView(LoanDeskModelView):
+    """Installments come from the schedule engine; staff read them, never type them."""
+
+    datamodel = SQLAInterface(Installment)
+    entity, entity_plural = _l("Installment"), _l("Installments")
+    base_permissions = READ_ONLY
+    list_columns = ["loan", "n", "due_date", "principal", "interest", "fee", "penalty",
+                    "state", "days_past_due"]
+    search_columns = ["state", "due_date", "days_past_due"]
+    show_columns = ["loan", "n", "due_date", "principal", "interest", "fee", "penalty",
+                    "paid_principal", "paid_interest", "paid_fee", "paid_penalty", "state",
+                    "days_past_due", "paid_on"]
+    base_order = ("due_date", "asc")
+
+
+class RepaymentAllocationView(LoanDeskModelView):
+    datamodel = SQLAInterface(RepaymentAllocation)
+    entity, entity_plural = _l("Allocation"), _l("Allocations")
+    base_permissions = READ_ONLY
+    list_columns = ["repayment", "installment", "part", "amount"]
+    search_columns = ["part"]
+    show_columns = list_columns
+    base_order = ("id", "asc")
+
+
+class RepaymentView(LoanDeskModelView):
+    datamodel = SQLAInterface(Repayment)
+    entity, entity_plural = _l("Repayment"), _l("Repayments")
+    # Money received is never edited or deleted in place: mistakes are reversed.
+    base_permissions = ["can_list", "can_show", "can_add", "can_csv"]
+    list_columns = ["paid_on", "loan", "amount", "channel", "reference", "recorded_by"]
+    search_columns = ["paid_on", "reference", "channel"]
+    add_columns = ["loan", "paid_on", "amount", "channel", "reference"]
+    show_columns = ["loan", "paid_on", "amount", "channel", "reference", "idempotency_key",
+                    "reversal_of", "reason", "recorded_by", "created_at"]
+    base_order = ("paid_on", "desc")
+    related_views = [RepaymentAllocationView]
+
+
+class LoanView(LoanDeskModelView):
+    datamodel = SQLAInterface(Loan)
+    entity, entity_plural = _l("Loan"), _l("Loans")
+    list_columns = ["number", "customer", "principal", "annual_rate", "months", "method",
+                    "funder", "state", "disbursed_on", "days_past_due"]
+    search_columns = ["number", "state", "method", "funder", "product", "branch",
+                      "disbursed_on", "days_past_due"]
+    add_columns = edit_columns = [
+        "number", "application", "customer", "product", "funder", "principal", "annual_rate",
+        "months", "method", "day_count", "grace_months", "overdue_rate", "start_date",
+        "first_due_date", "owner", "team", "branch"]
+    show_columns = add_columns + [
+        "apr", "state", "disbursed_on", "disbursed_amount", "funder_reference",
+        "outstanding_principal", "customer_credit", "days_past_due", "settled_on",
+        "created_at"]
+    base_order = ("created_at", "desc")
+    related_views = [InstallmentView, RepaymentView]

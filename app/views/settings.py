@@ -1,0 +1,50 @@
+"""Configuration: the LPR table, firm settings and the (read-only) audit log."""
+
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from ..models import AuditLog, FirmSetting, LprRate, RepaymentMethodOption
+from .base import LoanDeskModelView
+
+
+class LprRateView(LoanDeskModelView):
+    datamodel = SQLAInterface(LprRate)
+    entity, entity_plural = _l("LPR rate"), _l("LPR rates")
+    list_columns = ["effective_date", "one_year_rate", "five_year_rate"]
+    search_columns = ["effective_date"]
+    add_columns = edit_columns = show_columns = list_columns
+    base_order = ("effective_date", "desc")
+
+
+class FirmSettingView(LoanDeskModelView):
+    datamodel = SQLAInterface(FirmSetting)
+    entity, entity_plural = _l("Firm setting"), _l("Firm settings")
+    base_permissions = ["can_list", "can_show", "can_edit", "can_csv"]
+    list_columns = ["key", "value", "description"]
+    search_columns = ["key", "value"]
+    edit_columns = ["value"]
+    show_columns = list_columns
+    base_order = ("key", "asc")
+
+
+class RepaymentMethodView(LoanDeskModelView):
+    datamodel = SQLAInterface(RepaymentMethodOption)
+    entity, entity_plural = _l("Repayment method"), _l("Repayment methods")
+    base_permissions = ["can_list", "can_show"]
+    list_columns = ["code", "sort_order"]
+    search_columns = ["code"]
+    show_columns = list_columns
+    base_order = ("sort_order", "asc")
+
+
+class AuditLogView(LoanDeskModelView):
+    """Append-only: nobody, Admin included, may edit or delete an entry."""
+
+    datamodel = SQLAInterface(AuditLog)
+    entity, entity_plural = _l("Audit entry"), _l("Audit log")
+    base_permissions = ["can_list", "can_show", "can_csv"]
+    list_columns = ["at", "username", "action", "entity", "record_id", "purpose", "ip"]
+    search_columns = ["at", "username", "action", "entity", "record_id"]
+    show_columns = ["at", "username", "user_id", "action", "entity", "record_id", "changes",
+                    "purpose", "ip"]
+    base_order = ("at", "desc")

@@ -1,0 +1,84 @@
+"""LoanDesk configuration: every setting can be overridden by an environment variable.
+
+The defaults give a working single-machine install (SQLite under ``instance/``); a firm
+that outgrows it sets ``DATABASE_URL`` to a PostgreSQL URL and nothing else changes.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("LOANDESK_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once into instance/ and kept."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'loandesk.sqlite'}"
+    # Heroku-style URLs name the dialect "postgres", which SQLAlchemy 2 no longer accepts.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    return url
+
+
+class Config:
+    APP_NAME = os.environ.get("LOANDESK_APP_NAME", "LoanDesk 助贷管理")
+    SECRET_KEY = _secret_key()
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Flask-AppBuilder
+    AUTH_TYPE = 1  # AUTH_DB: users and hashed passwords in the database
+    FAB_ADD_SECURITY_API = True
+    FAB_API_SWAGGER_UI = _env_bool("LOANDESK_SWAGGER_UI", True)
+    FAB_API_MAX_PAGE_SIZE = int(os.environ.get("FAB_API_MAX_PAGE_SIZE", "100"))
+    FAB_INDEX_VIEW = "app.views.home.HomeView"
+    FAB_BASE_TEMPLATE = "loandesk/base.html"
+    FAB_CREATE_DB = False  # Alembic migrations own the schema
+    APP_THEME = ""
+    WTF_CSRF_ENABLED = _env_bool("WTF_CSRF_ENABLED", True)
+    CSRF_ENABLED = WTF_CSRF_ENABLED
+    JWT_ACCESS_TOKEN_EXPIRES = int(os.environ.get("JWT_ACCESS_TOKEN_EXPIRES", "3600"))
+
+    # Languages: Simplified Chinese first, English available.
+    BABEL_DEFAULT_LOCALE = os.environ.get("LOANDESK_DEFAULT_LOCALE", "zh_CN")
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("LOANDESK_TIMEZONE", "Asia/Shanghai")
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = {
+        "zh_CN": {"flag": "cn", "name": "简体中文"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+
+    # Files
+    UPLOAD_FOLDER = os.environ.get("LOANDESK_UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("LOANDESK_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+
+    # Demo data
+    DEMO_PASSWORD = os.environ.get("LOANDESK_DEMO_PASSWORD", "LoanDesk#2026")
+
+    # Sessions
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("LOANDESK_SESSION_MINUTES", "30")) * 60
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("LOANDESK_SECURE_COOKIES", False)

@@ -1,0 +1,33 @@
+"""Reference data every installation needs (not demo data): methods, LPR history, settings."""
+
+from __future__ import annotations
+
+from app.domain.cap import LPR_HISTORY
+from app.extensions import db
+from app.models import FirmSetting, LprRate, RepaymentMethodOption
+from app.models.enums import RepaymentMethod
+
+DEFAULT_SETTINGS = {
+    "firm.name": ("示例助贷服务有限公司", "Firm name shown on contracts"),
+    "firm.credit_code": ("91350100M000100Y43", "Firm's unified social credit code"),
+    "firm.address": ("福建省福州市鼓楼区五四路100号", "Firm address"),
+    "firm.phone": ("0591-88880000", "Firm phone"),
+    "policy.rate_cap_override": ("", "Own annual rate cap for licensed lenders, e.g. 0.24; "
+                                 "empty = 4 × one-year LPR"),
+    "pool.idle_days": ("30", "Days without follow-up before a customer returns to the pool"),
+    "pool.daily_claim_limit": ("10", "Customers a salesperson may claim from the pool a day"),
+}
+
+
+def seed_reference() -> None:
+    for order, method in enumerate(RepaymentMethod):
+        if not db.session.query(RepaymentMethodOption).filter_by(code=method.value).first():
+            db.session.add(RepaymentMethodOption(code=method.value, sort_order=order))
+    known = {row.effective_date for row in db.session.query(LprRate.effective_date)}
+    for day, rate in LPR_HISTORY:
+        if day not in known:
+            db.session.add(LprRate(effective_date=day, one_year_rate=rate))
+    for key, (value, description) in DEFAULT_SETTINGS.items():
+        if not db.session.query(FirmSetting).filter_by(key=key).first():
+            db.session.add(FirmSetting(key=key, value=value, description=description))
+    db.session.flush()
