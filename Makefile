@@ -44,8 +44,7 @@ translations: $(VENV)/.installed
 	  $(BIN)/pybabel compile -d translations -q
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/python scripts/extract_messages.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check app seed tests bench config.py run.py

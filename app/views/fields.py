@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from flask_appbuilder.fieldwidgets import Select2Widget
 from wtforms import Field, SelectField
 from wtforms.validators import ValidationError
 
@@ -17,22 +18,24 @@ from ..extensions import db
 
 
 class AjaxSelectWidget:
+    """A ``<select>`` holding only the current value; select2 fetches the rest on demand."""
+
     def __call__(self, field: AjaxSelectField, **kwargs) -> Markup:
         obj = field.data
         attrs = {
-            "type": "hidden",
             "id": field.id,
             "name": field.name,
-            "value": "" if obj is None else str(db.inspect(obj).identity[0]),
-            "class": "ld-ajax-select",
-            "style": "width:100%",
+            "class": "ld-ajax-select form-control",
             "data-url": f"/lookup/{field.model.__tablename__}",
-            "data-text": "" if obj is None else str(obj),
             "data-placeholder": str(_l("Type to search…")),
             "data-allow-clear": "true" if field.allow_blank else "false",
         }
         html = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items())
-        return Markup(f"<input {html}>")
+        options = '<option value=""></option>'
+        if obj is not None:
+            pk = db.inspect(obj).identity[0]
+            options += f'<option value="{escape(pk)}" selected>{escape(str(obj))}</option>'
+        return Markup(f"<select {html}>{options}</select>")
 
 
 class AjaxSelectField(Field):
@@ -77,6 +80,7 @@ class CodedSelectField(SelectField):
         choices = [(m.value, m.label) for m in enum]
         if allow_blank:
             choices.insert(0, ("", "—"))
+        kwargs.setdefault("widget", Select2Widget())
         super().__init__(label, validators, choices=choices, **kwargs)
         self.allow_blank = allow_blank
 
