@@ -40,8 +40,7 @@ sysdeps:
 	@scripts/install-sysdeps.sh
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --use-fuzzy -d translations -f -q 2>/dev/null || \
-	  $(BIN)/pybabel compile -d translations -q
+	@$(BIN)/python scripts/compile_translations.py
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/python scripts/extract_messages.py

@@ -31,6 +31,9 @@ def _fresh_database_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
+    from scripts.compile_translations import compile_all
+
+    compile_all()  # tests never run against stale catalogs
     app = create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": _fresh_database_url(tmp_path_factory),
