@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from flask_appbuilder import AppBuilder
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from config import BASE_DIR, INSTANCE_DIR, Config
 
@@ -44,6 +45,8 @@ def create_app(test_config: Mapping[str, Any] | type | None = None) -> Flask:
     from .health import bp as health_bp
     from .i18n import register_i18n
 
+    # Report and contract templates live in reports/, beside the app's own templates.
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(BASE_DIR / "reports")])
     app.register_blueprint(health_bp)
     register_i18n(app)
     register_cli(app)

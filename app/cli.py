@@ -58,6 +58,6 @@ def register_cli(app: Flask) -> None:
         from seed.demo import DEMO_USERS
 
         password = current_app.config["DEMO_PASSWORD"]
-        click.echo("Demo logins (password for all: %s):" % password)
+        click.echo(f"Demo logins (password for all: {password}):")
         for username, _first, _last, role, _branch in DEMO_USERS:
             click.echo(f"  {username:<10} {role}")

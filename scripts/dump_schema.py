@@ -21,8 +21,8 @@ def render_schema() -> str:
     from app.models import Model
 
     dialect = postgresql.dialect()
-    parts = ["-- LoanDesk schema (generated from app/models by scripts/dump_schema.py; "
-             "do not edit by hand)\n"]
+    parts = [("-- LoanDesk schema (generated from app/models by scripts/dump_schema.py; "
+              "do not edit by hand)\n")]
     for table in Model.metadata.sorted_tables:
         parts.append(str(CreateTable(table).compile(dialect=dialect)).strip() + ";\n")
         for index in sorted(table.indexes, key=lambda i: i.name or ""):

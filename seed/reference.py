@@ -12,8 +12,8 @@ DEFAULT_SETTINGS = {
     "firm.credit_code": ("91350100M000100Y43", "Firm's unified social credit code"),
     "firm.address": ("福建省福州市鼓楼区五四路100号", "Firm address"),
     "firm.phone": ("0591-88880000", "Firm phone"),
-    "policy.rate_cap_override": ("", "Own annual rate cap for licensed lenders, e.g. 0.24; "
-                                 "empty = 4 × one-year LPR"),
+    "policy.rate_cap_override": ("", ("Own annual rate cap for licensed lenders, e.g. 0.24; "
+                                      "empty = 4 × one-year LPR")),
     "pool.idle_days": ("30", "Days without follow-up before a customer returns to the pool"),
     "pool.daily_claim_limit": ("10", "Customers a salesperson may claim from the pool a day"),
 }

@@ -29,6 +29,11 @@ APIS = ["CustomerApi", "ApplicationApi", "LoanApi", "InstallmentApi", "Repayment
         "ContractApi", "FunderApi", "ProductApi", "ChannelApi"]
 
 
+# Pricing changes nothing, so every business role may use the calculator and preview API.
+QUOTES = {"CalculatorView": ("can_calculator", "can_csv", "can_pdf"),
+          "ScheduleApi": ("can_preview",)}
+
+
 def _all(names, perms):
     return {name: perms for name in names}
 
@@ -40,6 +45,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
                 "TeamView", "BranchView"], READ),
         **_all(APIS, API_WRITE),
         "LookupView": ("can_lookup",),
+        **QUOTES,
     },
     "Sales": {
         **_all(["CustomerView", "ContactView", "FollowUpView", "ApplicationView"], WRITE),
@@ -48,6 +54,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         **_all(["CustomerApi", "ApplicationApi"], API_WRITE),
         **_all(["LoanApi", "ProductApi", "ChannelApi", "FunderApi"], API_READ),
         "LookupView": ("can_lookup",),
+        **QUOTES,
     },
     "Reviewer": {
         **_all(["CustomerView", "ContactView", "FollowUpView", "DocumentView", "ConsentView",
@@ -58,6 +65,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         **_all(["DecisionView"], WRITE),
         **_all(["CustomerApi", "ApplicationApi", "ProductApi", "FunderApi"], API_READ),
         "LookupView": ("can_lookup",),
+        **QUOTES,
     },
     "Finance": {
         **_all(["LoanView", "ServiceFeeView", "CommissionView"], WRITE),
@@ -69,11 +77,13 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         **_all(["CustomerApi", "ApplicationApi", "InstallmentApi", "RepaymentApi",
                 "ContractApi", "FunderApi", "ProductApi", "ChannelApi"], API_READ),
         "LookupView": ("can_lookup",),
+        **QUOTES,
     },
     "Auditor": {
         **_all(BUSINESS_VIEWS + CONFIG_VIEWS + ["AuditLogView"], READ),
         **_all(APIS, API_READ),
         "LookupView": ("can_lookup",),
+        **QUOTES,
     },
 }
 
@@ -102,8 +112,7 @@ def sync_roles() -> None:
                 pv = sm.find_permission_view_menu(perm, view_name)
                 if pv is not None:
                     wanted.append(pv)
-        listed = [v for v, perms in grants.items() if "can_list" in perms]
-        for menu_name in _menu_names(listed):
+        for menu_name in _menu_names(list(grants)):
             pv = sm.find_permission_view_menu("menu_access", menu_name)
             if pv is not None:
                 wanted.append(pv)

@@ -5,12 +5,26 @@ from __future__ import annotations
 from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 
+from ..quotes.api import ScheduleApi
+from ..quotes.views import CalculatorView
 from .applications import (
-    ApplicationView, AssessmentFactorView, CreditAssessmentView, DecisionView, ScoreBinView,
-    ScorecardView, ScoreFactorView, ScoreGradeView,
+    ApplicationView,
+    AssessmentFactorView,
+    CreditAssessmentView,
+    DecisionView,
+    ScoreBinView,
+    ScorecardView,
+    ScoreFactorView,
+    ScoreGradeView,
 )
 from .contracts import ContractView, ReminderView
-from .customers import ConsentView, ContactView, CustomerView, DocumentView, FollowUpView
+from .customers import (
+    ConsentView,
+    ContactView,
+    CustomerView,
+    DocumentView,
+    FollowUpView,
+)
 from .finance import CommissionView, ServiceFeeView
 from .loans import InstallmentView, LoanView, RepaymentAllocationView, RepaymentView
 from .lookup import LookupView
@@ -31,6 +45,7 @@ MENU = [
     (AssessmentFactorView, None, None, None),
     (LoanView, _l("Loans"), "fa-money", "loans"),
     (InstallmentView, _l("Installments"), "fa-calendar", "loans"),
+    (CalculatorView, _l("Loan calculator"), "fa-calculator", "loans"),
     (RepaymentView, _l("Repayments"), "fa-credit-card", "repayments"),
     (RepaymentAllocationView, _l("Allocations"), "fa-list", "repayments"),
     (ReminderView, _l("Reminders"), "fa-bell", "repayments"),
@@ -75,6 +90,7 @@ def init_views(appbuilder: AppBuilder) -> None:
         appbuilder.add_view(view, view.__name__.removesuffix("View"), label=label, icon=icon, category=category,
                             category_label=cat_label, category_icon=cat_icon)
     appbuilder.add_view_no_menu(LookupView)
+    appbuilder.add_api(ScheduleApi)
 
     from ..api import init_api
 
