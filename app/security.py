@@ -8,5 +8,5 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 class LoanDeskSecurityManager(SecurityManager):
     """Schema creation is Alembic's job, never FAB's ``create_all``."""
 
-    def create_db(self) -> None:  # noqa: D401 - see class docstring
+    def create_db(self) -> None:
         return None

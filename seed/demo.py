@@ -17,13 +17,36 @@ from app.domain.schedule import LoanTerms, Method, generate_schedule
 from app.domain.validators import make_credit_code, make_id_number
 from app.extensions import db
 from app.models import (
-    Application, Branch, Channel, Commission, Consent, Contact, Customer, Decision, FollowUp,
-    Funder, Installment, Loan, LoanProduct, Repayment, RepaymentAllocation,
-    RepaymentMethodOption, ServiceFee, Staff, Team,
+    Application,
+    Branch,
+    Channel,
+    Commission,
+    Consent,
+    Contact,
+    Customer,
+    Decision,
+    FollowUp,
+    Funder,
+    Installment,
+    Loan,
+    LoanProduct,
+    Repayment,
+    RepaymentAllocation,
+    RepaymentMethodOption,
+    ServiceFee,
+    Staff,
+    Team,
 )
 
 from .names import (
-    EMPLOYERS, ENTERPRISES, GIVEN, OCCUPATIONS, PURPOSES, REGIONS, STREETS, SURNAMES,
+    EMPLOYERS,
+    ENTERPRISES,
+    GIVEN,
+    OCCUPATIONS,
+    PURPOSES,
+    REGIONS,
+    STREETS,
+    SURNAMES,
 )
 from .scorecard import seed_default_scorecard
 
@@ -136,8 +159,7 @@ def _products() -> list[LoanProduct]:
             funder=funder, code=code, name=name, min_amount=Decimal(lo), max_amount=Decimal(hi),
             min_months=mlo, max_months=mhi, min_rate=Decimal(rlo), max_rate=Decimal(rhi),
             methods=[methods[m] for m in allowed], min_grade=grade, min_age=22, max_age=60,
-            service_fee_rate=Decimal(fee), overdue_rate=Decimal(rhi) * Decimal("1.5")
-            if Decimal(rhi) * Decimal("1.5") <= Decimal("0.12") else Decimal("0.12"),
+            service_fee_rate=Decimal(fee), overdue_rate=min(Decimal(rhi) * Decimal("1.5"), Decimal("0.12")),
             fee_due="disbursement"))
     db.session.add_all([bank, cfc, micro, *products])
     db.session.flush()
@@ -147,7 +169,7 @@ def _products() -> list[LoanProduct]:
 def _channels() -> list[Channel]:
     channels = [
         Channel(code="WALKIN", name="门店自然到访", kind="lead_source", commission_basis="fee",
-                commission_rate=Decimal("0"), settle_days=0),
+                commission_rate=Decimal(0), settle_days=0),
         Channel(code="ONLINE", name="网络推广", kind="lead_source", commission_basis="fee",
                 commission_rate=Decimal("0.0500"), settle_days=7),
         Channel(code="REALTY", name="链家房产中介合作", kind="agent", contact_name="赵经理",

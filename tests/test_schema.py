@@ -23,10 +23,9 @@ def test_schema_sql_matches_the_models():
 def test_migrations_at_head_match_the_models(app):
     """The database built by the migrations has every table, column, index and FK the models
     declare (nothing for autogenerate to add or drop)."""
-    with app.app_context():
-        with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": False})
-            diff = compare_metadata(context, Model.metadata)
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": False})
+        diff = compare_metadata(context, Model.metadata)
     assert diff == []
 
 

@@ -7,7 +7,14 @@ from sqlalchemy import func
 from app.domain.validators import credit_code_error, id_number_error, mobile_error
 from app.extensions import db
 from app.models import (
-    Application, Customer, Funder, Installment, Loan, LoanProduct, Repayment, Staff,
+    Application,
+    Customer,
+    Funder,
+    Installment,
+    Loan,
+    LoanProduct,
+    Repayment,
+    Staff,
 )
 from app.models.enums import ApplicationState
 from seed.demo import DEMO_USERS

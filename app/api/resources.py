@@ -9,7 +9,15 @@ from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from ..models import (
-    Application, Channel, Contract, Customer, Funder, Installment, Loan, LoanProduct, Repayment,
+    Application,
+    Channel,
+    Contract,
+    Customer,
+    Funder,
+    Installment,
+    Loan,
+    LoanProduct,
+    Repayment,
 )
 
 

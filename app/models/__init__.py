@@ -1,7 +1,13 @@
 """All LoanDesk models, importable from one place (Alembic and the views need them all)."""
 
 from .application import (  # noqa: F401
-    Application, AssessmentFactor, CreditAssessment, Decision, ScoreBin, ScoreFactor, Scorecard,
+    Application,
+    AssessmentFactor,
+    CreditAssessment,
+    Decision,
+    ScoreBin,
+    Scorecard,
+    ScoreFactor,
     ScoreGrade,
 )
 from .base import Model  # noqa: F401

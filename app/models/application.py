@@ -6,12 +6,29 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text,
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Model, Money, OwnedMixin, Rate, TimestampMixin, coded, positive, utcnow
+from .base import (
+    Model,
+    Money,
+    OwnedMixin,
+    Rate,
+    TimestampMixin,
+    coded,
+    positive,
+    utcnow,
+)
 from .enums import ApplicationState, DecisionOutcome, Recommendation, RepaymentMethod
 
 

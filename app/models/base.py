@@ -10,7 +10,15 @@ import datetime as dt
 from decimal import Decimal
 
 from flask_appbuilder import Model
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, Numeric, String, func
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    func,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .enums import LabelledEnum
@@ -28,8 +36,18 @@ Model.metadata.naming_convention = {
 Money = Numeric(18, 2, asdecimal=True)
 Rate = Numeric(12, 6, asdecimal=True)
 
-__all__ = ["Model", "Money", "Rate", "Decimal", "TimestampMixin", "OwnedMixin", "utcnow", "coded",
-           "positive", "non_negative"]
+__all__ = [
+    "Decimal",
+    "Model",
+    "Money",
+    "OwnedMixin",
+    "Rate",
+    "TimestampMixin",
+    "coded",
+    "non_negative",
+    "positive",
+    "utcnow",
+]
 
 
 def coded(enum: type[LabelledEnum], name: str, *, default: str | None = None,
@@ -50,7 +68,7 @@ def non_negative(column: str) -> CheckConstraint:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class TimestampMixin:
@@ -72,25 +90,25 @@ class OwnedMixin:
     """
 
     @declared_attr
-    def owner_id(cls) -> Mapped[int | None]:  # noqa: N805
+    def owner_id(cls) -> Mapped[int | None]:
         return mapped_column(Integer, ForeignKey("staff.id"), index=True, nullable=True)
 
     @declared_attr
-    def team_id(cls) -> Mapped[int | None]:  # noqa: N805
+    def team_id(cls) -> Mapped[int | None]:
         return mapped_column(Integer, ForeignKey("team.id"), index=True, nullable=True)
 
     @declared_attr
-    def branch_id(cls) -> Mapped[int | None]:  # noqa: N805
+    def branch_id(cls) -> Mapped[int | None]:
         return mapped_column(Integer, ForeignKey("branch.id"), index=True, nullable=True)
 
     @declared_attr
-    def owner(cls):  # noqa: N805
+    def owner(cls):
         return relationship("Staff", foreign_keys=f"{cls.__name__}.owner_id")
 
     @declared_attr
-    def team(cls):  # noqa: N805
+    def team(cls):
         return relationship("Team", foreign_keys=f"{cls.__name__}.team_id")
 
     @declared_attr
-    def branch(cls):  # noqa: N805
+    def branch(cls):
         return relationship("Branch", foreign_keys=f"{cls.__name__}.branch_id")

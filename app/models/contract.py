@@ -5,12 +5,26 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
-    CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, OwnedMixin, TimestampMixin, coded, utcnow
-from .enums import ContractKind, ContractState, ReminderChannel, ReminderKind, ReminderState
+from .enums import (
+    ContractKind,
+    ContractState,
+    ReminderChannel,
+    ReminderKind,
+    ReminderState,
+)
 
 
 class Contract(OwnedMixin, TimestampMixin, Model):

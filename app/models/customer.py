@@ -6,13 +6,27 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
-    BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, Money, OwnedMixin, TimestampMixin, coded, non_negative, utcnow
 from .enums import (
-    ConsentScope, ContactMethod, CreditReportStatus, CustomerKind, CustomerStatus, DocumentKind,
+    ConsentScope,
+    ContactMethod,
+    CreditReportStatus,
+    CustomerKind,
+    CustomerStatus,
+    DocumentKind,
 )
 
 

@@ -6,14 +6,36 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
-    CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import (
-    Model, Money, OwnedMixin, Rate, TimestampMixin, coded, non_negative, positive, utcnow,
+    Model,
+    Money,
+    OwnedMixin,
+    Rate,
+    TimestampMixin,
+    coded,
+    non_negative,
+    positive,
+    utcnow,
 )
-from .enums import AllocationPart, DayCount, InstallmentState, LoanState, RepaymentMethod
+from .enums import (
+    AllocationPart,
+    DayCount,
+    InstallmentState,
+    LoanState,
+    RepaymentMethod,
+)
 
 ZERO = Decimal("0.00")
 

@@ -5,12 +5,27 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, Money, Rate, TimestampMixin, coded, non_negative
-from .enums import ChannelKind, CommissionBasis, DayCount, FeeEvent, FunderKind, RepaymentMethod
+from .enums import (
+    ChannelKind,
+    CommissionBasis,
+    DayCount,
+    FeeEvent,
+    FunderKind,
+    RepaymentMethod,
+)
 
 
 class Funder(TimestampMixin, Model):
@@ -82,9 +97,9 @@ class LoanProduct(TimestampMixin, Model):
     min_grade: Mapped[str | None] = mapped_column(String(1))
     cities: Mapped[str | None] = mapped_column(String(255))  # comma-separated; empty = anywhere
     grace_months: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    service_fee_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal("0"),
+    service_fee_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0),
                                                       server_default="0")
-    service_fee_fixed: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"),
+    service_fee_fixed: Mapped[Decimal] = mapped_column(Money, default=Decimal(0),
                                                        server_default="0")
     fee_due: Mapped[str] = coded(FeeEvent, "fee_due", default="disbursement")
     overdue_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal("0.18"),
@@ -115,7 +130,7 @@ class Channel(TimestampMixin, Model):
     contact_name: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(30))
     commission_basis: Mapped[str] = coded(CommissionBasis, "commission_basis", default="fee")
-    commission_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal("0"),
+    commission_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0),
                                                      server_default="0")
     settle_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
     clawback_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")

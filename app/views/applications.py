@@ -4,7 +4,13 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from ..models import (
-    Application, AssessmentFactor, CreditAssessment, Decision, ScoreBin, ScoreFactor, Scorecard,
+    Application,
+    AssessmentFactor,
+    CreditAssessment,
+    Decision,
+    ScoreBin,
+    Scorecard,
+    ScoreFactor,
     ScoreGrade,
 )
 from .base import LoanDeskModelView

@@ -8,9 +8,9 @@ the submitted id is loaded by primary key alone.
 
 from __future__ import annotations
 
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from flask_appbuilder.fieldwidgets import Select2Widget
 from wtforms import Field, SelectField
 from wtforms.validators import ValidationError
 

@@ -8,7 +8,15 @@ from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import or_, select
 
 from ..extensions import db
-from ..models import Application, Contract, Customer, Document, Installment, Loan, Repayment
+from ..models import (
+    Application,
+    Contract,
+    Customer,
+    Document,
+    Installment,
+    Loan,
+    Repayment,
+)
 from ..models.settings import AuditLog
 
 PAGE = 20
