@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from flask import current_app
 
-from app.domain.schedule import LoanTerms, Method, generate_schedule
+from app.domain.schedule import Fee, LoanTerms, Method
 from app.domain.validators import make_credit_code, make_id_number
 from app.extensions import db
 from app.models import (
@@ -37,6 +37,7 @@ from app.models import (
     Staff,
     Team,
 )
+from app.quotes.pricing import price_within_cap
 
 from .names import (
     EMPLOYERS,
@@ -139,19 +140,21 @@ def _products() -> list[LoanProduct]:
                  licence_no="S0012H250000001", contact_name="周经理", phone="023-63700000")
     micro = Funder(name="福州市鼓楼区鑫源小额贷款有限公司", kind="micro_lender",
                    licence_no="闽金监小贷[2019]12号", contact_name="何总", phone="0591-83330000")
+    # Rates and fees keep every demo loan's IRR-based annualized rate (fees included) under
+    # the legal cap of 4 × the 1-year LPR (12% while the LPR is 3.00%).
     specs = [
-        (bank, "XY-FANGDAI", "兴业业主贷", "50000", "1000000", 12, 60, "0.0360", "0.0800",
-         ["equal_installment", "equal_principal"], "B", "0.0100"),
-        (bank, "XY-XINDAI", "兴业薪金贷", "10000", "300000", 6, 36, "0.0450", "0.1000",
-         ["equal_installment"], "C", "0.0150"),
-        (cfc, "MS-ANYIHUA", "安逸花", "3000", "200000", 3, 24, "0.0720", "0.2400",
-         ["equal_installment", "equal_principal"], "D", "0.0200"),
-        (cfc, "MS-CHEDAI", "车主贷", "20000", "300000", 12, 36, "0.0800", "0.1800",
-         ["equal_installment"], "C", "0.0200"),
-        (micro, "XY-JINGYING", "经营周转贷", "50000", "2000000", 3, 24, "0.0900", "0.2400",
-         ["interest_only", "bullet", "equal_installment"], "C", "0.0250"),
-        (micro, "XY-DUANQI", "短期周转贷", "10000", "500000", 1, 12, "0.1000", "0.2400",
-         ["bullet", "interest_only"], "D", "0.0300"),
+        (bank, "XY-FANGDAI", "兴业业主贷", "50000", "1000000", 12, 60, "0.0360", "0.0720",
+         ["equal_installment", "equal_principal"], "B", "0.0050"),
+        (bank, "XY-XINDAI", "兴业薪金贷", "10000", "300000", 6, 36, "0.0450", "0.0800",
+         ["equal_installment"], "C", "0.0080"),
+        (cfc, "MS-ANYIHUA", "安逸花", "3000", "200000", 3, 24, "0.0720", "0.0960",
+         ["equal_installment", "equal_principal"], "D", "0.0100"),
+        (cfc, "MS-CHEDAI", "车主贷", "20000", "300000", 12, 36, "0.0600", "0.0900",
+         ["equal_installment"], "C", "0.0100"),
+        (micro, "XY-JINGYING", "经营周转贷", "50000", "2000000", 3, 24, "0.0720", "0.0960",
+         ["interest_only", "bullet", "equal_installment"], "C", "0.0100"),
+        (micro, "XY-DUANQI", "短期周转贷", "10000", "500000", 1, 12, "0.0800", "0.0960",
+         ["bullet", "interest_only"], "D", "0.0060"),
     ]
     products = []
     for funder, code, name, lo, hi, mlo, mhi, rlo, rhi, allowed, grade, fee in specs:
@@ -273,9 +276,8 @@ def _applications_and_loans(rng, customers, products, channels, staff, today) ->
     for n, (customer, state) in enumerate(zip(eligible, states, strict=False), start=1):
         product = rng.choice(products)
         method = rng.choice(product.methods).code
-        months = rng.choice([m for m in (3, 6, 12, 24, 36)
-                             if product.min_months <= m <= product.max_months] or
-                            [product.min_months])
+        months = rng.choice([m for m in (12, 24, 36)
+                             if product.min_months <= m <= product.max_months])
         amount = Decimal(rng.randrange(int(product.min_amount) // 1000,
                                        int(product.max_amount) // 4000 + 2) * 1000)
         amount = max(product.min_amount, min(amount, product.max_amount))
@@ -293,14 +295,14 @@ def _applications_and_loans(rng, customers, products, channels, staff, today) ->
         db.session.add(app)
         if state in ("approved", "rejected", "contracted", "disbursed", "repaying", "overdue",
                      "settled", "written_off"):
-            rate = (product.min_rate + product.max_rate) / 2
+            rate = demo_rate(product)
             app.decided_at = created + dt.timedelta(days=1)
             db.session.add(Decision(
                 application=app, reviewer=app.reviewer, decided_at=app.decided_at,
                 outcome="reject" if state == "rejected" else "approve",
                 approved_amount=None if state == "rejected" else amount,
                 approved_months=None if state == "rejected" else months,
-                approved_rate=None if state == "rejected" else rate.quantize(Decimal("0.0001")),
+                approved_rate=None if state == "rejected" else rate,
                 method=None if state == "rejected" else method,
                 reason_code="high_dti" if state == "rejected" else None,
                 note="负债收入比过高" if state == "rejected" else "资质良好，同意放款"))
@@ -308,8 +310,12 @@ def _applications_and_loans(rng, customers, products, channels, staff, today) ->
             _loan(rng, app, product, today, n, LOAN_STATES[state])
 
 
+def demo_rate(product: LoanProduct) -> Decimal:
+    return ((product.min_rate + product.max_rate) / 2).quantize(Decimal("0.0001"))
+
+
 def _loan(rng, app, product, today, n, loan_state) -> None:
-    rate = ((product.min_rate + product.max_rate) / 2).quantize(Decimal("0.0001"))
+    rate = demo_rate(product)
     start = app.decided_at.date() + dt.timedelta(days=3)
     loan = Loan(number=f"LN{start:%Y%m}{n:05d}", application=app, customer=app.customer,
                 product=product, funder=product.funder, principal=app.amount, annual_rate=rate,
@@ -324,6 +330,12 @@ def _loan(rng, app, product, today, n, loan_state) -> None:
                      due_on_event="disbursement", due_date=start, state="charged",
                      refund_rule="未成功放款的，全额退还居间服务费")
     db.session.add(fee)
+    # The broker's service fee is a cost of borrowing: it counts in the annualized rate.
+    quote = price_within_cap(LoanTerms(
+        principal=app.amount, annual_rate=rate, months=app.months, method=Method(app.method),
+        start_date=start, fees=(Fee(kind="upfront", amount=fee.amount),)))
+    schedule = quote.schedule
+    loan.apr = quote.apr.apr
     if loan_state == "pending":
         return
     loan.disbursed_on, loan.disbursed_amount = start, app.amount
@@ -336,9 +348,6 @@ def _loan(rng, app, product, today, n, loan_state) -> None:
             rate=app.channel.commission_rate,
             amount=(base * app.channel.commission_rate).quantize(CENT), state="payable",
             payable_on=start + dt.timedelta(days=app.channel.settle_days)))
-    schedule = generate_schedule(LoanTerms(principal=app.amount, annual_rate=rate,
-                                           months=app.months, method=Method(app.method),
-                                           start_date=start))
     outstanding = app.amount
     # Overdue loans miss their last 1–4 due installments; written-off ones miss everything
     # after the second; settled ones pay everything (early, if not yet due).

@@ -82,3 +82,15 @@ def test_demo_logins_are_printed(runner):
     assert result.exit_code == 0
     for username, *_rest in DEMO_USERS:
         assert username in result.output
+
+
+def test_demo_loans_show_an_annualized_rate_within_the_legal_cap(app):
+    from app.models import LprRate
+
+    with app.app_context():
+        history = db.session.query(LprRate.effective_date, LprRate.one_year_rate).all()
+        for loan in db.session.query(Loan):
+            assert loan.apr is not None, loan.number
+            lpr = max((h for h in history if h[0] <= loan.start_date), key=lambda h: h[0])[1]
+            # the service fee is a cost of borrowing: the rate with it is above the nominal one
+            assert loan.annual_rate < loan.apr <= 4 * lpr, loan.number
