@@ -186,3 +186,21 @@ def test_calculator_exports_csv_and_pdf_with_an_embedded_cjk_font(client, auth):
     pdf = client.get(CALC.replace("/calculator/?", "/calculator/pdf?")).data
     assert pdf.startswith(b"%PDF")
     assert b"/FontFile2" in pdf and b"WenQuanYi" in pdf  # the CJK font is embedded
+
+
+def test_changing_the_firm_cap_is_written_to_the_audit_log(app, client, auth):
+    from app.models import AuditLog
+
+    auth.login("admin")
+    with app.app_context():
+        setting = db.session.query(FirmSetting).filter_by(key="policy.rate_cap_override").one()
+        setting_id = setting.id
+    response = client.post(f"/firmsettingview/edit/{setting_id}", data={"value": "0.24"})
+    assert response.status_code == 302
+    client.post(f"/firmsettingview/edit/{setting_id}", data={"value": ""})
+    with app.app_context():
+        entries = (db.session.query(AuditLog).filter_by(entity="firm_setting",
+                                                         record_id=str(setting_id))
+                   .order_by(AuditLog.id).all())
+        assert [e.changes["value"] for e in entries[-2:]] == [["", "0.24"], ["0.24", ""]]
+        assert entries[-1].username == "admin"
