@@ -16,6 +16,7 @@ run: setup
 	@exec $(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - run:app
 
 test: setup
+	@$(BIN)/ruff check --quiet app seed tests bench scripts config.py run.py
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
 
@@ -46,7 +47,7 @@ extract-messages: $(VENV)/.installed
 	$(BIN)/python scripts/extract_messages.py
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check app seed tests bench config.py run.py
+	$(BIN)/ruff check app seed tests bench scripts config.py run.py
 
 bench: setup
 	$(BIN)/python bench/bench_pages.py
