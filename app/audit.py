@@ -7,19 +7,18 @@ with the change it describes.
 from __future__ import annotations
 
 from flask import has_request_context, request
-from flask_login import current_user
 
 from .extensions import db
 from .models import AuditLog
+from .scoping import acting_user
 
 
 def record(action: str, entity: str | None = None, record_id: object = None,
            changes: dict | None = None, purpose: str | None = None) -> AuditLog:
-    user = current_user if has_request_context() else None
-    authenticated = bool(user is not None and getattr(user, "is_authenticated", False))
+    user = acting_user()
     entry = AuditLog(
-        user_id=user.id if authenticated else None,
-        username=user.username if authenticated else None,
+        user_id=user.id if user else None,
+        username=user.username if user else None,
         action=action, entity=entity,
         record_id=None if record_id is None else str(record_id),
         changes=changes, purpose=purpose,

@@ -290,7 +290,8 @@ def _applications_and_loans(rng, customers, products, channels, staff, today) ->
             channel=customer.channel, amount=amount, months=months, method=method,
             purpose=rng.choice(PURPOSES), state=state, owner=customer.owner,
             team=customer.team, branch=customer.branch, created_at=created,
-            reviewer=staff["reviewer"] if customer.branch.code == "FZ" else staff["xm_reviewer"],
+            reviewer=None if state == "draft" else staff["reviewer"]
+            if customer.branch.code == "FZ" else staff["xm_reviewer"],
             submitted_at=None if state == "draft" else created + dt.timedelta(hours=2))
         db.session.add(app)
         if state in ("approved", "rejected", "contracted", "disbursed", "repaying", "overdue",

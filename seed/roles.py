@@ -1,100 +1,73 @@
-"""The default roles, as data: role → {view or API: permissions}. Synced by a command.
+"""The default roles, as data: what each may do on each entity, and how far it reaches.
 
-``flask loandesk sync-roles`` makes each role hold exactly these permissions (plus the menu
-entries for the views it can list); admins can still edit roles in the Security menu, and
-the next sync restores the defaults for these six roles only.
+Permissions are per entity and legible ("can read on Customer", "can write on Loan"); the
+screen and the REST API of an entity share them.  ``flask loandesk sync-roles`` (also run by
+``make run``) makes these six roles hold exactly this; admins may still edit roles in the
+Security menu, and the next sync restores the defaults for these roles only.
 """
 
 from __future__ import annotations
 
 from flask import current_app
 
-READ = ("can_list", "can_show", "can_csv")
-WRITE = READ + ("can_add", "can_edit")
-FULL = WRITE + ("can_delete",)
-API_READ = ("can_get", "can_info")
-API_WRITE = API_READ + ("can_post", "can_put")
-API_FULL = API_WRITE + ("can_delete",)
+from app.scoping import ALL, BRANCH, OWN
 
-BUSINESS_VIEWS = [
-    "CustomerView", "ContactView", "FollowUpView", "DocumentView", "ConsentView",
-    "ApplicationView", "CreditAssessmentView", "DecisionView", "AssessmentFactorView",
-    "LoanView", "InstallmentView", "RepaymentView", "RepaymentAllocationView", "ReminderView",
-    "ContractView", "ChannelView", "ServiceFeeView", "CommissionView",
-]
-CONFIG_VIEWS = ["FunderView", "LoanProductView", "ScorecardView", "ScoreFactorView",
-                "ScoreBinView", "ScoreGradeView", "LprRateView", "RepaymentMethodView",
-                "FirmSettingView", "BranchView", "TeamView", "StaffView"]
-APIS = ["CustomerApi", "ApplicationApi", "LoanApi", "InstallmentApi", "RepaymentApi",
-        "ContractApi", "FunderApi", "ProductApi", "ChannelApi"]
+# How far each role reaches into business records (see app/scoping.py).
+ROLE_REACH = {"Admin": ALL, "Auditor": ALL, "Manager": BRANCH, "Finance": BRANCH,
+              "Sales": OWN, "Reviewer": OWN}
 
+R = ("read",)
+RX = ("read", "export")
+RW = ("read", "write", "export")
+RWD = RW + ("delete",)
+SENSITIVE = ("view_sensitive",)
 
-# Pricing changes nothing, so every business role may use the calculator and preview API.
-QUOTES = {"CalculatorView": ("can_calculator", "can_csv", "can_pdf"),
-          "ScheduleApi": ("can_preview",)}
-
-
-def _all(names, perms):
-    return {name: perms for name in names}
-
+BUSINESS = ["Customer", "Contact", "FollowUp", "Document", "Consent", "Application",
+            "CreditAssessment", "AssessmentFactor", "Decision", "Loan", "Installment",
+            "Repayment", "RepaymentAllocation", "Reminder", "Contract", "Channel", "ServiceFee",
+            "Commission"]
+CONFIGURATION = ["Funder", "LoanProduct", "Scorecard", "ScoreFactor", "ScoreBin", "ScoreGrade",
+                 "LprRate", "RepaymentMethod", "FirmSetting", "Branch", "Team", "Staff"]
+TOOLS = {"Calculator": R, "Lookup": R}  # pricing and related-field search change nothing
+PRODUCTS = {"Funder": R, "LoanProduct": R, "Channel": R, "LprRate": R, "RepaymentMethod": R}
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     "Manager": {
-        **_all(BUSINESS_VIEWS, WRITE),
-        **_all(["FunderView", "LoanProductView", "ScorecardView", "LprRateView", "StaffView",
-                "TeamView", "BranchView"], READ),
-        **_all(APIS, API_WRITE),
-        "LookupView": ("can_lookup",),
-        **QUOTES,
+        "Customer": RW + ("reassign",) + SENSITIVE, "Contact": RW, "FollowUp": RW,
+        "Document": RX, "Consent": RW, "Application": RW + ("reassign",),
+        **dict.fromkeys(["CreditAssessment", "AssessmentFactor", "Decision", "Loan",
+                         "Installment", "Repayment", "RepaymentAllocation", "Reminder",
+                         "Contract", "ServiceFee", "Commission"], RX),
+        **PRODUCTS, "Scorecard": R, "Staff": R, "Team": R, "Branch": R, **TOOLS,
     },
     "Sales": {
-        **_all(["CustomerView", "ContactView", "FollowUpView", "ApplicationView"], WRITE),
-        **_all(["DocumentView", "ConsentView", "LoanView", "InstallmentView",
-                "ContractView", "ChannelView", "FunderView", "LoanProductView"], READ),
-        **_all(["CustomerApi", "ApplicationApi"], API_WRITE),
-        **_all(["LoanApi", "ProductApi", "ChannelApi", "FunderApi"], API_READ),
-        "LookupView": ("can_lookup",),
-        **QUOTES,
+        "Customer": RW, "Contact": RW, "FollowUp": RW, "Consent": RW, "Application": RW,
+        "Document": R, "Loan": R, "Installment": R, "Contract": R, **PRODUCTS, **TOOLS,
     },
     "Reviewer": {
-        **_all(["CustomerView", "ContactView", "FollowUpView", "DocumentView", "ConsentView",
-                "CreditAssessmentView", "AssessmentFactorView", "LoanProductView",
-                "FunderView", "ScorecardView", "ScoreFactorView", "ScoreBinView",
-                "ScoreGradeView", "LprRateView"], READ),
-        **_all(["ApplicationView"], READ + ("can_edit",)),
-        **_all(["DecisionView"], WRITE),
-        **_all(["CustomerApi", "ApplicationApi", "ProductApi", "FunderApi"], API_READ),
-        "LookupView": ("can_lookup",),
-        **QUOTES,
+        **dict.fromkeys(["Customer", "Contact", "FollowUp", "Document", "Consent",
+                         "Application", "CreditAssessment", "AssessmentFactor", "Scorecard",
+                         "ScoreFactor", "ScoreBin", "ScoreGrade"], R),
+        "Customer": R + SENSITIVE, "Decision": RW, **PRODUCTS, **TOOLS,
     },
     "Finance": {
-        **_all(["LoanView", "ServiceFeeView", "CommissionView"], WRITE),
-        **_all(["RepaymentView"], ("can_list", "can_show", "can_csv", "can_add")),
-        **_all(["CustomerView", "ApplicationView", "InstallmentView", "RepaymentAllocationView",
-                "ReminderView", "ContractView", "ChannelView", "FunderView", "LoanProductView",
-                "LprRateView"], READ),
-        **_all(["LoanApi"], API_WRITE),
-        **_all(["CustomerApi", "ApplicationApi", "InstallmentApi", "RepaymentApi",
-                "ContractApi", "FunderApi", "ProductApi", "ChannelApi"], API_READ),
-        "LookupView": ("can_lookup",),
-        **QUOTES,
+        "Loan": RW, "Repayment": RW, "ServiceFee": RW, "Commission": RW,
+        **dict.fromkeys(["Installment", "RepaymentAllocation", "Reminder", "Contract"], RX),
+        "Customer": R + SENSITIVE, "Application": R, **PRODUCTS, **TOOLS,
     },
     "Auditor": {
-        **_all(BUSINESS_VIEWS + CONFIG_VIEWS + ["AuditLogView"], READ),
-        **_all(APIS, API_READ),
-        "LookupView": ("can_lookup",),
-        **QUOTES,
+        **dict.fromkeys(BUSINESS + CONFIGURATION + ["AuditLog"], RX), **TOOLS,
     },
 }
 
 
-
-def _menu_names(view_names: list[str]) -> set[str]:
+def _menu_names(entities: set[str]) -> set[str]:
+    """Menu items (and their categories) of the views whose entity the role may read."""
     from app.views import MENU
 
     names: set[str] = set()
-    for view, label, _icon, category in MENU:
-        if label is not None and view.__name__ in view_names:
+    for view, _label, _icon, category in MENU:
+        if view.class_permission_name in entities:
             names.add(view.__name__.removesuffix("View"))
             names.add(category)
     return names
@@ -107,12 +80,14 @@ def sync_roles() -> None:
     for role_name, grants in ROLES.items():
         role = sm.add_role(role_name)
         wanted = []
-        for view_name, perms in grants.items():
+        for entity, perms in grants.items():
             for perm in perms:
-                pv = sm.find_permission_view_menu(perm, view_name)
-                if pv is not None:
-                    wanted.append(pv)
-        for menu_name in _menu_names(list(grants)):
+                pv = sm.find_permission_view_menu(f"can_{perm}", entity)
+                if pv is None:
+                    raise LookupError(f"{role_name}: no permission can_{perm} on {entity}")
+                wanted.append(pv)
+        readable = {entity for entity, perms in grants.items() if "read" in perms}
+        for menu_name in _menu_names(readable):
             pv = sm.find_permission_view_menu("menu_access", menu_name)
             if pv is not None:
                 wanted.append(pv)

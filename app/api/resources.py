@@ -19,12 +19,47 @@ from ..models import (
     LoanProduct,
     Repayment,
 )
+from ..permissions import MODEL_API_METHODS, OwnershipRefused, check_ownership
+from ..scoping import ScopeFilter, is_scoped
 
 
 class LoanDeskRestApi(ModelRestApi):
+    """Shares the entity's permissions with its screens ("can read on Customer"…) and the
+    same row scoping: an out-of-scope id answers 404 on GET, PUT and DELETE."""
+
     allow_browser_login = True
     page_size = 25
     max_page_size = 100
+    method_permission_name = MODEL_API_METHODS
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "datamodel", None) is not None and "class_permission_name" not in \
+                cls.__dict__:
+            cls.class_permission_name = cls.datamodel.obj.__name__
+        if getattr(cls, "datamodel", None) is not None and is_scoped(cls.datamodel.obj):
+            cls.base_filters = [*(cls.base_filters or []), ["id", ScopeFilter, None]]
+
+    def pre_add(self, item) -> None:
+        check_ownership(item, creating=True, may_reassign=self._may_reassign())
+
+    def pre_update(self, item) -> None:
+        check_ownership(item, creating=False, may_reassign=self._may_reassign())
+
+    def _may_reassign(self) -> bool:
+        return self.appbuilder.sm.has_access("can_reassign", self.class_permission_name)
+
+    def post_headless(self):
+        try:
+            return super().post_headless()
+        except OwnershipRefused as refused:
+            return self.response_422(message=str(refused))
+
+    def put_headless(self, pk):
+        try:
+            return super().put_headless(pk)
+        except OwnershipRefused as refused:
+            return self.response_422(message=str(refused))
 
 
 class CustomerApi(LoanDeskRestApi):

@@ -150,6 +150,7 @@ class ScoreBin(Model):
 
 class CreditAssessment(Model):
     __tablename__ = "credit_assessment"
+    __scope_parent__ = "application"  # scoped through its application
     __table_args__ = (CheckConstraint("grade IN ('A','B','C','D','E')", name="grade"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,6 +178,7 @@ class AssessmentFactor(Model):
     """Per-factor points and the reason in plain words, kept with the assessment."""
 
     __tablename__ = "assessment_factor"
+    __scope_parent__ = "assessment"  # scoped through its assessment
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("credit_assessment.id"), index=True)
@@ -190,6 +192,7 @@ class AssessmentFactor(Model):
 
 class Decision(Model):
     __tablename__ = "decision"
+    __scope_parent__ = "application"  # scoped through its application
     __table_args__ = (
         CheckConstraint("approved_amount IS NULL OR approved_amount > 0", name="approved_amount"),
         CheckConstraint("approved_months IS NULL OR approved_months BETWEEN 1 AND 360",

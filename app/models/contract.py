@@ -80,6 +80,7 @@ class ContractCounter(Model):
 
 class Reminder(Model):
     __tablename__ = "reminder"
+    __scope_parent__ = "loan"  # scoped through its loan
     __large__ = True
     __table_args__ = (
         UniqueConstraint("installment_id", "kind", "milestone"),

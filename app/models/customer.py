@@ -94,6 +94,7 @@ class Customer(OwnedMixin, TimestampMixin, Model):
 
 class Contact(TimestampMixin, Model):
     __tablename__ = "contact"
+    __scope_parent__ = "customer"  # scoped through its customer
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
@@ -110,6 +111,7 @@ class Contact(TimestampMixin, Model):
 
 class FollowUp(Model):
     __tablename__ = "follow_up"
+    __scope_parent__ = "customer"  # scoped through its customer
     __table_args__ = (Index("ix_follow_up_customer_when", "customer_id", "happened_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,6 +133,7 @@ class Document(Model):
     """An uploaded file; the bytes live outside the web root under ``stored_name``."""
 
     __tablename__ = "document"
+    __scope_parent__ = "customer"  # scoped through its customer
     __large__ = True
     __table_args__ = (CheckConstraint("size_bytes >= 0", name="size_bytes"),)
 
@@ -158,6 +161,7 @@ class Consent(Model):
     """A PIPL consent: separate for sensitive data and for credit-report queries."""
 
     __tablename__ = "consent"
+    __scope_parent__ = "customer"  # scoped through its customer
     __table_args__ = (Index("ix_consent_customer_scope", "customer_id", "scope"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,6 +14,7 @@ from .enums import CommissionBasis, CommissionState, FeeBasis, FeeEvent, Service
 
 class ServiceFee(TimestampMixin, Model):
     __tablename__ = "service_fee"
+    __scope_parent__ = "application"  # scoped through its application
     __table_args__ = (
         non_negative("amount"),
         CheckConstraint("rate IS NULL OR rate >= 0", name="rate"),
@@ -42,6 +43,7 @@ class ServiceFee(TimestampMixin, Model):
 
 class Commission(TimestampMixin, Model):
     __tablename__ = "commission"
+    __scope_parent__ = "loan"  # scoped through its loan
     __table_args__ = (
         non_negative("amount"),
         CheckConstraint("channel_id IS NOT NULL OR staff_id IS NOT NULL", name="payee"),

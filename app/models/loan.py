@@ -93,6 +93,7 @@ class Loan(OwnedMixin, TimestampMixin, Model):
 
 class Installment(Model):
     __tablename__ = "installment"
+    __scope_parent__ = "loan"  # scoped through its loan
     __large__ = True
     __table_args__ = (
         UniqueConstraint("loan_id", "n"),
@@ -138,6 +139,7 @@ class Repayment(Model):
     """Money received. Never deleted: a mistake is undone by a reversing entry."""
 
     __tablename__ = "repayment"
+    __scope_parent__ = "loan"  # scoped through its loan
     __large__ = True
     __table_args__ = (
         CheckConstraint("amount <> 0", name="amount_nonzero"),
@@ -169,6 +171,7 @@ class Repayment(Model):
 
 class RepaymentAllocation(Model):
     __tablename__ = "repayment_allocation"
+    __scope_parent__ = "repayment"  # scoped through its repayment
 
     id: Mapped[int] = mapped_column(primary_key=True)
     repayment_id: Mapped[int] = mapped_column(ForeignKey("repayment.id"), index=True)

@@ -20,6 +20,8 @@ from .pricing import price, quote_json
 class ScheduleApi(BaseApi):
     resource_name = "schedule"
     allow_browser_login = True
+    class_permission_name = "Calculator"  # the same right as the calculator page
+    method_permission_name = {"preview": "read"}
     openapi_spec_tag = "Schedule"
 
     @expose("/preview", methods=["POST"])

@@ -59,6 +59,8 @@ def terms_input(args) -> dict:
 class CalculatorView(BaseView):
     route_base = "/calculator"
     default_view = "calculator"
+    class_permission_name = "Calculator"
+    method_permission_name = {"calculator": "read", "csv": "read", "pdf": "read"}
 
     def _quote(self) -> tuple[Quote | None, dict[str, list[str]]]:
         if not request.args.get("principal"):

@@ -13,9 +13,7 @@ from ..models import (
     ScoreFactor,
     ScoreGrade,
 )
-from .base import LoanDeskModelView
-
-READ_ONLY = ["can_list", "can_show", "can_csv"]
+from .base import READ_ONLY, LoanDeskModelView
 
 
 class DecisionView(LoanDeskModelView):
@@ -34,7 +32,7 @@ class DecisionView(LoanDeskModelView):
 class AssessmentFactorView(LoanDeskModelView):
     datamodel = SQLAInterface(AssessmentFactor)
     entity, entity_plural = _l("Factor points"), _l("Factor points")
-    base_permissions = READ_ONLY
+    exclude_route_methods = READ_ONLY
     list_columns = ["factor_code", "value", "points", "reason"]
     search_columns = ["factor_code"]
     show_columns = ["assessment", "factor_code", "value", "points", "reason"]
@@ -44,7 +42,7 @@ class AssessmentFactorView(LoanDeskModelView):
 class CreditAssessmentView(LoanDeskModelView):
     datamodel = SQLAInterface(CreditAssessment)
     entity, entity_plural = _l("Credit assessment"), _l("Credit assessments")
-    base_permissions = READ_ONLY
+    exclude_route_methods = READ_ONLY
     list_columns = ["created_at", "application", "score", "grade", "recommendation",
                     "scorecard"]
     search_columns = ["grade", "recommendation", "created_at"]
@@ -57,6 +55,7 @@ class CreditAssessmentView(LoanDeskModelView):
 class ApplicationView(LoanDeskModelView):
     datamodel = SQLAInterface(Application)
     entity, entity_plural = _l("Application"), _l("Applications")
+    extra_permissions = ("can_reassign",)
     list_columns = ["number", "customer", "amount", "months", "product", "state", "owner",
                     "reviewer", "created_at"]
     search_columns = ["number", "state", "product", "channel", "branch", "reviewer",

@@ -19,10 +19,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric
 
 from ..models.enums import LabelledEnum
+from ..permissions import MODEL_VIEW_METHODS, check_ownership
+from ..scoping import ScopeFilter, is_scoped
 from .fields import AjaxSelectField, CodedSelectField
 from .labels import COLUMN_LABELS
 
 CSV_BATCH = 500
+# FAB routes LoanDesk never serves (see LoanDeskModelView.exclude_route_methods).
+NEVER = frozenset({"download", "action", "action_post"})
+READ_ONLY = NEVER | {"add", "edit", "delete"}
 
 
 def is_large(model: type) -> bool:
@@ -40,17 +45,41 @@ def neutralise_csv(value: object) -> str:
 
 
 class LoanDeskModelView(ModelView):
-    """Declare ``entity`` / ``entity_plural`` (lazy labels) plus FAB's usual attributes."""
+    """Declare ``entity`` / ``entity_plural`` (lazy labels) plus FAB's usual attributes.
+
+    Permissions are collapsed per entity, as an admin reads them: "can read on Customer"
+    covers list, show and the API's GETs; write covers add and edit; delete; export.  The
+    view-menu name is the model's class name, shared with the entity's REST API.
+    """
 
     entity: object = None
     entity_plural: object = None
     page_size = 25
     list_template = "loandesk/list.html"
+    method_permission_name = MODEL_VIEW_METHODS
+    # FAB's download/<filename> serves any upload to anyone; its bulk actions skip the
+    # base filters. LoanDesk uses neither: files go through the scoped document download.
+    exclude_route_methods = NEVER
+    extra_permissions: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "datamodel", None) is not None and "class_permission_name" not in \
+                cls.__dict__:
+            cls.class_permission_name = cls.datamodel.obj.__name__
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for permission in self.extra_permissions:
+            if permission not in self.base_permissions:
+                self.base_permissions.append(permission)
 
     def render_template(self, template, **kwargs):
         return super().render_template(template, view_name=self.__class__.__name__, **kwargs)
 
     def _init_properties(self) -> None:
+        if is_scoped(self.datamodel.obj):  # one scoping rule for list, show, edit, delete…
+            self.base_filters = [*(self.base_filters or []), ["id", ScopeFilter, None]]
         # Per-instance copies: FAB mutates these dicts, and one class serves many apps (tests).
         self.label_columns = {**COLUMN_LABELS, **(self.label_columns or {})}
         self.formatters_columns = dict(self.formatters_columns or {})
@@ -102,6 +131,24 @@ class LoanDeskModelView(ModelView):
             self.add_title = self.add_title or _l("New %(entity)s", entity=self.entity)
             self.edit_title = self.edit_title or _l("Edit %(entity)s", entity=self.entity)
         super()._init_titles()
+
+    # -- Ownership and scope of what a form saves -----------------------------------------
+    def pre_add(self, item) -> None:
+        self._check_ownership(item, creating=True)
+
+    def pre_update(self, item) -> None:
+        self._check_ownership(item, creating=False)
+
+    def _check_ownership(self, item, creating: bool) -> None:
+        check_ownership(item, creating=creating, may_reassign=self.appbuilder.sm.has_access(
+            "can_reassign", self.class_permission_name))
+
+    @expose("/delete/<pk>", methods=["POST"])
+    @has_access
+    def delete(self, pk):
+        """Deletes change data, so they are POST only (FAB's own route also takes GET)."""
+        self._delete(self._deserialize_pk_if_composite(pk))  # out of scope: 404
+        return self.post_delete_redirect()
 
     # -- CSV export of the filtered list ------------------------------------------------
     @expose("/csv")

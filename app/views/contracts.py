@@ -4,14 +4,14 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from ..models import Contract, Reminder
-from .base import LoanDeskModelView
+from .base import READ_ONLY, LoanDeskModelView
 
 
 class ContractView(LoanDeskModelView):
     datamodel = SQLAInterface(Contract)
     entity, entity_plural = _l("Contract"), _l("Contracts")
     # Contracts are generated from loans, and an issued one is frozen: no generic edit.
-    base_permissions = ["can_list", "can_show", "can_csv"]
+    exclude_route_methods = READ_ONLY
     list_columns = ["number", "kind", "version", "state", "customer", "loan", "issued_at"]
     search_columns = ["number", "kind", "state", "issued_at"]
     show_columns = ["number", "kind", "version", "state", "customer", "loan", "application",
@@ -23,7 +23,7 @@ class ContractView(LoanDeskModelView):
 class ReminderView(LoanDeskModelView):
     datamodel = SQLAInterface(Reminder)
     entity, entity_plural = _l("Reminder"), _l("Reminders")
-    base_permissions = ["can_list", "can_show", "can_csv"]
+    exclude_route_methods = READ_ONLY
     list_columns = ["scheduled_on", "customer", "loan", "kind", "channel", "state", "attempts"]
     search_columns = ["scheduled_on", "kind", "channel", "state"]
     show_columns = ["installment", "loan", "customer", "kind", "milestone", "channel",

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..models import Consent, Contact, Customer, Document, FollowUp
 from .applications import ApplicationView
-from .base import LoanDeskModelView
+from .base import READ_ONLY, LoanDeskModelView
 from .contracts import ContractView
 from .loans import LoanView
 
@@ -36,7 +36,7 @@ class DocumentView(LoanDeskModelView):
 
     datamodel = SQLAInterface(Document)
     entity, entity_plural = _l("Document"), _l("Documents")
-    base_permissions = ["can_list", "can_show", "can_csv"]
+    exclude_route_methods = READ_ONLY
     list_columns = ["uploaded_at", "customer", "kind", "original_name", "size_bytes",
                     "uploaded_by"]
     search_columns = ["kind", "original_name", "uploaded_at"]
@@ -59,6 +59,7 @@ class ConsentView(LoanDeskModelView):
 class CustomerView(LoanDeskModelView):
     datamodel = SQLAInterface(Customer)
     entity, entity_plural = _l("Customer"), _l("Customers")
+    extra_permissions = ("can_view_sensitive", "can_reassign")
     list_columns = ["name", "kind", "phone", "city", "status", "channel", "owner", "created_at"]
     search_columns = ["name", "phone", "id_number", "credit_code", "kind", "status", "city",
                       "channel", "branch", "created_at"]

@@ -11,10 +11,12 @@ from __future__ import annotations
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from sqlalchemy import select
 from wtforms import Field, SelectField
 from wtforms.validators import ValidationError
 
 from ..extensions import db
+from ..scoping import scoped
 
 
 class AjaxSelectWidget:
@@ -59,7 +61,9 @@ class AjaxSelectField(Field):
             self._bad_value = True
             self.data = None
             return
-        self.data = db.session.get(self.model, pk)
+        # Only a record the user may see can be chosen, whatever id the browser sends.
+        self.data = db.session.scalar(scoped(select(self.model), self.model)
+                                      .where(self.model.id == pk))
         if self.data is None:
             self._bad_value = True
 

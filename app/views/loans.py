@@ -4,9 +4,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from ..models import Installment, Loan, Repayment, RepaymentAllocation
-from .base import LoanDeskModelView
-
-READ_ONLY = ["can_list", "can_show", "can_csv"]
+from .base import NEVER, READ_ONLY, LoanDeskModelView
 
 
 class InstallmentView(LoanDeskModelView):
@@ -14,7 +12,7 @@ class InstallmentView(LoanDeskModelView):
 
     datamodel = SQLAInterface(Installment)
     entity, entity_plural = _l("Installment"), _l("Installments")
-    base_permissions = READ_ONLY
+    exclude_route_methods = READ_ONLY
     list_columns = ["loan", "n", "due_date", "principal", "interest", "fee", "penalty",
                     "state", "days_past_due"]
     search_columns = ["state", "due_date", "days_past_due"]
@@ -27,7 +25,7 @@ class InstallmentView(LoanDeskModelView):
 class RepaymentAllocationView(LoanDeskModelView):
     datamodel = SQLAInterface(RepaymentAllocation)
     entity, entity_plural = _l("Allocation"), _l("Allocations")
-    base_permissions = READ_ONLY
+    exclude_route_methods = READ_ONLY
     list_columns = ["repayment", "installment", "part", "amount"]
     search_columns = ["part"]
     show_columns = list_columns
@@ -38,7 +36,7 @@ class RepaymentView(LoanDeskModelView):
     datamodel = SQLAInterface(Repayment)
     entity, entity_plural = _l("Repayment"), _l("Repayments")
     # Money received is never edited or deleted in place: mistakes are reversed.
-    base_permissions = ["can_list", "can_show", "can_add", "can_csv"]
+    exclude_route_methods = NEVER | {"edit", "delete"}
     list_columns = ["paid_on", "loan", "amount", "channel", "reference", "recorded_by"]
     search_columns = ["paid_on", "reference", "channel"]
     add_columns = ["loan", "paid_on", "amount", "channel", "reference"]

@@ -18,40 +18,43 @@ from ..models import (
     Repayment,
 )
 from ..models.settings import AuditLog
+from ..scoping import scoped
 
 PAGE = 20
 
-# table → (model, columns matched by prefix, the view whose can_list the user needs)
+# table → (model, columns matched by prefix); the user needs "can read" on the model.
 LOOKUPS = {
-    "customer": (Customer, ("name", "phone"), "CustomerView"),
-    "application": (Application, ("number",), "ApplicationView"),
-    "loan": (Loan, ("number",), "LoanView"),
-    "contract": (Contract, ("number",), "ContractView"),
-    "document": (Document, ("original_name",), "DocumentView"),
-    "installment": (Installment, (), "InstallmentView"),
-    "repayment": (Repayment, ("reference",), "RepaymentView"),
-    "audit_log": (AuditLog, ("username",), "AuditLogView"),
+    "customer": (Customer, ("name",)),
+    "application": (Application, ("number",)),
+    "loan": (Loan, ("number",)),
+    "contract": (Contract, ("number",)),
+    "document": (Document, ("original_name",)),
+    "installment": (Installment, ()),
+    "repayment": (Repayment, ("reference",)),
+    "audit_log": (AuditLog, ("username",)),
 }
 
 
 class LookupView(BaseView):
     route_base = "/lookup"
     default_view = "lookup"
+    class_permission_name = "Lookup"
+    method_permission_name = {"lookup": "read"}
 
     @expose("/<table>")
     @has_access
     def lookup(self, table: str):
         if table not in LOOKUPS:
             abort(404)
-        model, columns, view_name = LOOKUPS[table]
-        if not self.appbuilder.sm.has_access("can_list", view_name):
+        model, columns = LOOKUPS[table]
+        if not self.appbuilder.sm.has_access("can_read", model.__name__):
             abort(404)
         term = (request.args.get("q") or "").strip()[:50]
         try:
             page = max(1, int(request.args.get("page", 1)))
         except ValueError:
             page = 1
-        query = select(model)
+        query = scoped(select(model), model)  # never offer a record the user cannot see
         if term and columns:
             query = query.where(or_(*(getattr(model, c).startswith(term, autoescape=True)
                                       for c in columns)))

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit import changed_fields, record
 from ..models import AuditLog, FirmSetting, LprRate, RepaymentMethodOption
-from .base import LoanDeskModelView
+from .base import NEVER, READ_ONLY, LoanDeskModelView
 
 
 class LprRateView(LoanDeskModelView):
@@ -20,7 +20,7 @@ class LprRateView(LoanDeskModelView):
 class FirmSettingView(LoanDeskModelView):
     datamodel = SQLAInterface(FirmSetting)
     entity, entity_plural = _l("Firm setting"), _l("Firm settings")
-    base_permissions = ["can_list", "can_show", "can_edit", "can_csv"]
+    exclude_route_methods = NEVER | {"add", "delete"}
     list_columns = ["key", "value", "description"]
     search_columns = ["key", "value"]
     edit_columns = ["value"]
@@ -39,7 +39,8 @@ class FirmSettingView(LoanDeskModelView):
 class RepaymentMethodView(LoanDeskModelView):
     datamodel = SQLAInterface(RepaymentMethodOption)
     entity, entity_plural = _l("Repayment method"), _l("Repayment methods")
-    base_permissions = ["can_list", "can_show"]
+    exclude_route_methods = READ_ONLY
+    class_permission_name = "RepaymentMethod"
     list_columns = ["code", "sort_order"]
     search_columns = ["code"]
     show_columns = list_columns
@@ -51,7 +52,7 @@ class AuditLogView(LoanDeskModelView):
 
     datamodel = SQLAInterface(AuditLog)
     entity, entity_plural = _l("Audit entry"), _l("Audit log")
-    base_permissions = ["can_list", "can_show", "can_csv"]
+    exclude_route_methods = READ_ONLY
     list_columns = ["at", "username", "action", "entity", "record_id", "purpose", "ip"]
     search_columns = ["at", "username", "action", "entity", "record_id"]
     show_columns = ["at", "username", "user_id", "action", "entity", "record_id", "changes",
