@@ -77,6 +77,18 @@ class Config:
     # Demo data
     DEMO_PASSWORD = os.environ.get("LOANDESK_DEMO_PASSWORD", "LoanDesk#2026")
 
+    # Logins: lockout per username (in the database), rate limit per IP (Flask-Limiter;
+    # point RATELIMIT_STORAGE_URI at Redis when several app servers share the load).
+    LOANDESK_LOCKOUT_ATTEMPTS = int(os.environ.get("LOANDESK_LOCKOUT_ATTEMPTS", "5"))
+    LOANDESK_LOCKOUT_MINUTES = int(os.environ.get("LOANDESK_LOCKOUT_MINUTES", "15"))
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    AUTH_RATE_LIMITED = RATELIMIT_ENABLED
+    AUTH_RATE_LIMIT = os.environ.get("LOANDESK_LOGIN_RATE_LIMIT", "20 per minute")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    FAB_PASSWORD_COMPLEXITY_ENABLED = True
+    # CSRF: checked in app/__init__.py for every unsafe request not sent with a bearer token.
+    WTF_CSRF_CHECK_DEFAULT = False
+
     # Sessions
     PERMANENT_SESSION_LIFETIME = int(os.environ.get("LOANDESK_SESSION_MINUTES", "30")) * 60
     SESSION_COOKIE_HTTPONLY = True

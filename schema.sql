@@ -157,6 +157,16 @@ CREATE TABLE funder (
 	CONSTRAINT uq_funder_name UNIQUE (name)
 );
 
+CREATE TABLE login_lockout (
+	id SERIAL NOT NULL, 
+	username VARCHAR(256) NOT NULL, 
+	failures INTEGER NOT NULL, 
+	last_failure_at TIMESTAMP WITHOUT TIME ZONE, 
+	locked_until TIMESTAMP WITHOUT TIME ZONE, 
+	CONSTRAINT pk_login_lockout PRIMARY KEY (id), 
+	CONSTRAINT uq_login_lockout_username UNIQUE (username)
+);
+
 CREATE TABLE lpr_rate (
 	id SERIAL NOT NULL, 
 	effective_date DATE NOT NULL, 

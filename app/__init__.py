@@ -27,8 +27,10 @@ def create_app(test_config: Mapping[str, Any] | type | None = None) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from . import models  # noqa: F401  (every table registered on FAB's metadata)
-    from .security import LoanDeskSecurityManager
+    from .security import LoanDeskSecurityManager, password_complexity
+    from .web import register_web
 
+    app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", password_complexity)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
 
@@ -40,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | type | None = None) -> Flask:
         from .views import init_views
 
         init_views(appbuilder)
+    register_web(app)  # after FAB's own request hooks (which set g.user)
 
     from .cli import register_cli
     from .health import bp as health_bp

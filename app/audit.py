@@ -14,8 +14,9 @@ from .scoping import acting_user
 
 
 def record(action: str, entity: str | None = None, record_id: object = None,
-           changes: dict | None = None, purpose: str | None = None) -> AuditLog:
-    user = acting_user()
+           changes: dict | None = None, purpose: str | None = None,
+           acting=None) -> AuditLog:
+    user = acting or acting_user()
     entry = AuditLog(
         user_id=user.id if user else None,
         username=user.username if user else None,

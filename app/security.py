@@ -1,12 +1,88 @@
-"""LoanDesk's security manager (FAB's, with the firm's policies added by later slices)."""
+"""LoanDesk's security manager: FAB's, plus the firm's login and password policies.
+
+* Account lockout: after LOANDESK_LOCKOUT_ATTEMPTS failed logins (5) a username is refused,
+  even with the right password, for LOANDESK_LOCKOUT_MINUTES (15).  Kept in the database.
+* Password policy on every path that sets a password (forms, API, CLI): at least 10
+  characters from at least three of lower case, upper case, digits and symbols.
+* Every login, success or failure, goes to the audit trail.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
+from flask import current_app
+from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_babel import gettext
+from sqlalchemy import select
+
+PASSWORD_MIN_LENGTH = 10
+CLASSES = (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]")
+
+
+def password_complexity(password: str) -> None:
+    """FAB's password validator hook; raises with a translated reason."""
+    password = password or ""
+    classes = sum(1 for pattern in CLASSES if re.search(pattern, password))
+    if len(password) < PASSWORD_MIN_LENGTH or classes < 3:
+        raise PasswordComplexityValidationError(gettext(
+            "The password must have at least %(n)s characters and mix at least three of: "
+            "lower-case letters, upper-case letters, digits and symbols.",
+            n=PASSWORD_MIN_LENGTH))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class LoanDeskSecurityManager(SecurityManager):
-    """Schema creation is Alembic's job, never FAB's ``create_all``."""
-
     def create_db(self) -> None:
-        return None
+        """Schema creation is Alembic's job, never FAB's ``create_all``."""
+        return
+
+    # -- passwords ---------------------------------------------------------------------
+    def add_user(self, username, first_name, last_name, email, role=None, password="",
+                 hashed_password="", **kwargs):
+        if password:
+            password_complexity(password)
+        return super().add_user(username, first_name, last_name, email, role=role,
+                                password=password, hashed_password=hashed_password, **kwargs)
+
+    def reset_password(self, userid, password):
+        password_complexity(password)
+        return super().reset_password(userid, password)
+
+    # -- logins ------------------------------------------------------------------------
+    def auth_user_db(self, username, password):
+        from .audit import record
+        from .models import LoginLockout
+
+        key = (username or "").strip()[:256]
+        if not key:
+            return None
+        lock = self.session.scalar(select(LoginLockout).where(LoginLockout.username == key))
+        now = _now()
+        if lock is not None and lock.locked_until is not None and lock.locked_until > now:
+            record("login_failed", "user", None, {"username": key}, purpose="account locked")
+            self.session.commit()
+            return None
+        user = super().auth_user_db(username, password)
+        if user is None:
+            if lock is None:
+                lock = LoginLockout(username=key, failures=0)
+                self.session.add(lock)
+            lock.failures = (lock.failures or 0) + 1
+            lock.last_failure_at = now
+            if lock.failures >= current_app.config["LOANDESK_LOCKOUT_ATTEMPTS"]:
+                lock.locked_until = now + dt.timedelta(
+                    minutes=current_app.config["LOANDESK_LOCKOUT_MINUTES"])
+                lock.failures = 0
+            record("login_failed", "user", None, {"username": key})
+        else:
+            if lock is not None:
+                self.session.delete(lock)
+            record("login", "user", user.id, None, acting=user)
+        self.session.commit()
+        return user

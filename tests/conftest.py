@@ -38,6 +38,7 @@ def app(tmp_path_factory):
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": _fresh_database_url(tmp_path_factory),
         "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False, "AUTH_RATE_LIMITED": False,
         "DEMO_PASSWORD": DEMO_PASSWORD,
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
     })
