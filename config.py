@@ -6,6 +6,7 @@ that outgrows it sets ``DATABASE_URL`` to a PostgreSQL URL and nothing else chan
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -33,6 +34,19 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
+def _data_key() -> str:
+    """LOANDESK_DATA_KEY (a Fernet key) from the environment, else generated once into
+    instance/data_key. It encrypts ID numbers, phones and bank cards: back it up."""
+    if os.environ.get("LOANDESK_DATA_KEY"):
+        return os.environ["LOANDESK_DATA_KEY"]
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "data_key"
+    if not key_file.exists():
+        key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'loandesk.sqlite'}"
     # Heroku-style URLs name the dialect "postgres", which SQLAlchemy 2 no longer accepts.
@@ -44,6 +58,7 @@ def _database_url() -> str:
 class Config:
     APP_NAME = os.environ.get("LOANDESK_APP_NAME", "LoanDesk 助贷管理")
     SECRET_KEY = _secret_key()
+    LOANDESK_DATA_KEY = _data_key()
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

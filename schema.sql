@@ -420,9 +420,13 @@ CREATE TABLE customer (
 	id SERIAL NOT NULL, 
 	kind VARCHAR(32) DEFAULT 'person' NOT NULL CONSTRAINT ck_customer_kind CHECK (kind IN ('person', 'enterprise')), 
 	name VARCHAR(100) NOT NULL, 
-	id_number VARCHAR(18), 
+	id_number VARCHAR(255), 
+	id_number_hash VARCHAR(64), 
 	credit_code VARCHAR(18), 
-	phone VARCHAR(20) NOT NULL, 
+	phone VARCHAR(255) NOT NULL, 
+	phone_hash VARCHAR(64) NOT NULL, 
+	bank_name VARCHAR(64), 
+	bank_card VARCHAR(255), 
 	email VARCHAR(120), 
 	gender VARCHAR(1), 
 	birth_date DATE, 
@@ -459,8 +463,9 @@ CREATE TABLE customer (
 	CONSTRAINT ck_customer_social_insurance_months CHECK (social_insurance_months >= 0), 
 	CONSTRAINT ck_customer_housing_fund_months CHECK (housing_fund_months >= 0), 
 	CONSTRAINT ck_customer_identity_present CHECK ((kind = 'person' AND id_number IS NOT NULL) OR (kind = 'enterprise' AND credit_code IS NOT NULL)), 
-	CONSTRAINT uq_customer_id_number UNIQUE (id_number), 
+	CONSTRAINT uq_customer_id_number_hash UNIQUE (id_number_hash), 
 	CONSTRAINT uq_customer_credit_code UNIQUE (credit_code), 
+	CONSTRAINT uq_customer_phone_hash UNIQUE (phone_hash), 
 	CONSTRAINT fk_customer_channel_id_channel FOREIGN KEY(channel_id) REFERENCES channel (id), 
 	CONSTRAINT fk_customer_owner_id_staff FOREIGN KEY(owner_id) REFERENCES staff (id), 
 	CONSTRAINT fk_customer_team_id_team FOREIGN KEY(team_id) REFERENCES team (id), 
@@ -478,8 +483,6 @@ CREATE INDEX ix_customer_last_followup_at ON customer (last_followup_at);
 CREATE INDEX ix_customer_name ON customer (name);
 
 CREATE INDEX ix_customer_owner_id ON customer (owner_id);
-
-CREATE INDEX ix_customer_phone ON customer (phone);
 
 CREATE INDEX ix_customer_status ON customer (status);
 
@@ -543,7 +546,7 @@ CREATE TABLE contact (
 	customer_id INTEGER NOT NULL, 
 	name VARCHAR(100) NOT NULL, 
 	relation VARCHAR(32), 
-	phone VARCHAR(20), 
+	phone VARCHAR(255), 
 	note VARCHAR(255), 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 

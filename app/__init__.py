@@ -50,6 +50,9 @@ def create_app(test_config: Mapping[str, Any] | type | None = None) -> Flask:
 
     # Report and contract templates live in reports/, beside the app's own templates.
     app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(BASE_DIR / "reports")])
+    from .audit import install_audit_trail
+
+    install_audit_trail()
     app.register_blueprint(health_bp)
     register_i18n(app)
     register_cli(app)

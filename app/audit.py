@@ -10,6 +10,7 @@ from flask import has_request_context, request
 
 from .extensions import db
 from .models import AuditLog
+from .models.base import utcnow
 from .scoping import acting_user
 
 
@@ -29,15 +30,94 @@ def record(action: str, entity: str | None = None, record_id: object = None,
     return entry
 
 
-def changed_fields(item) -> dict[str, list]:
-    """{field: [old, new]} for the columns changed on ``item`` in this session."""
+# -- Every create, update and delete of a business record -----------------------------------
+SKIPPED_TABLES = {"audit_log", "login_lockout", "contract_counter"}
+SECRET_COLUMNS = {"password"}  # FAB's user password hash: its change is noted, never copied
+
+
+def _audited(obj) -> bool:
+    table = getattr(obj, "__tablename__", None)
+    return table is not None and table not in SKIPPED_TABLES and (
+        not table.startswith("ab_") or table in ("ab_user", "ab_role"))
+
+
+def _shown(obj, column: str, value):
+    if value is None:
+        return None
+    if column in SECRET_COLUMNS:
+        return "********"
+    masker = obj.__mapper__.columns[column].info.get("mask") if \
+        column in obj.__mapper__.columns else None
+    return masker(str(value)) if masker else str(value)
+
+
+def _snapshot(obj) -> dict:
+    return {attr.key: _shown(obj, attr.key, getattr(obj, attr.key))
+            for attr in obj.__mapper__.column_attrs if getattr(obj, attr.key) is not None}
+
+
+def _diff(obj) -> dict:
     changes = {}
-    state = db.inspect(item)
-    for attr in state.mapper.column_attrs:
+    state = db.inspect(obj)
+    for attr in obj.__mapper__.column_attrs:
         history = state.attrs[attr.key].history
         if history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
-            changes[attr.key] = [None if old is None else str(old),
-                                 None if new is None else str(new)]
+            changes[attr.key] = [_shown(obj, attr.key, old), _shown(obj, attr.key, new)]
+    for rel in obj.__mapper__.relationships:
+        if rel.key not in ("roles", "permissions"):  # FAB: a user's roles, a role's rights
+            continue
+        history = state.attrs[rel.key].history
+        if history.added or history.deleted:
+            changes[rel.key] = {"added": sorted(str(x) for x in history.added),
+                                "removed": sorted(str(x) for x in history.deleted)}
     return changes
+
+
+def _before_flush(session, _context, _instances) -> None:
+    if not has_request_context() or session.info.get("audit_off"):
+        return
+    pending = session.info.setdefault("audit_pending", [])
+    for obj in session.new:
+        if _audited(obj):
+            pending.append(("create", obj, None))
+    for obj in session.dirty:
+        if _audited(obj) and session.is_modified(obj):
+            changes = _diff(obj)
+            if changes:
+                action = "permission" if {"roles", "permissions"} & set(changes) else "update"
+                pending.append((action, obj, changes))
+    for obj in session.deleted:
+        if _audited(obj):
+            pending.append(("delete", obj, _snapshot(obj)))
+
+
+def _after_flush(session, _context) -> None:
+    pending = session.info.pop("audit_pending", [])
+    if not pending:
+        return
+    user = acting_user()
+    rows = []
+    for action, obj, changes in pending:
+        if action == "create":
+            changes = _snapshot(obj)
+        rows.append({
+            "at": utcnow(), "user_id": user.id if user else None,
+            "username": user.username if user else None, "action": action,
+            "entity": obj.__tablename__,
+            "record_id": str(db.inspect(obj).identity[0]) if db.inspect(obj).identity else None,
+            "changes": changes, "purpose": None,
+            "ip": request.remote_addr if has_request_context() else None,
+        })
+    # Written on the flush's own connection: committed or rolled back with the change.
+    session.connection().execute(AuditLog.__table__.insert(), rows)
+
+
+def install_audit_trail() -> None:
+    from sqlalchemy import event
+
+    # db.session is shared by every app in the process (tests build many): listen once.
+    if not event.contains(db.session, "before_flush", _before_flush):
+        event.listen(db.session, "before_flush", _before_flush)
+        event.listen(db.session, "after_flush", _after_flush)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template_string, request, session
+from flask import (
+    Flask,
+    g,
+    jsonify,
+    make_response,
+    render_template_string,
+    request,
+    session,
+)
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 
@@ -33,6 +41,20 @@ def register_web(app: Flask) -> None:
                 and request.endpoint not in CSRF_EXEMPT_ENDPOINTS
                 and not request.headers.get("Authorization", "").startswith("Bearer ")):
             csrf.protect()
+
+    @app.after_request
+    def _refusals_are_403(response):
+        # FAB answers a logged-in user's refused page with a redirect to the login form,
+        # which reads as "log in again"; LoanDesk answers 403 and says why.
+        if (response.status_code == 302 and response.location
+                and response.location.split("?")[0].rstrip("/").endswith("/login")
+                and getattr(g, "user", None) is not None and g.user.is_authenticated
+                and request.endpoint not in ("AuthDBView.login", "AuthDBView.logout")):
+            message = gettext("You do not have permission to open this page.")
+            return make_response(render_template_string(
+                ERROR_PAGE, message=message, base_template=app.appbuilder.base_template,
+                appbuilder=app.appbuilder), 403)
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error):

@@ -5,9 +5,13 @@ Each resource is documented by FAB's OpenAPI generator at ``/api/v1/_openapi``.
 
 from __future__ import annotations
 
-from flask_appbuilder.api import ModelRestApi
+from flask import request
+from flask_appbuilder.api import ModelRestApi, expose, protect, safe
+from flask_appbuilder.const import API_RESULT_RES_KEY
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 
+from ..extensions import db
 from ..models import (
     Application,
     Channel,
@@ -21,6 +25,7 @@ from ..models import (
 )
 from ..permissions import MODEL_API_METHODS, OwnershipRefused, check_ownership
 from ..scoping import ScopeFilter, is_scoped
+from ..sensitive import masked, sensitive_columns, unmask
 
 
 class LoanDeskRestApi(ModelRestApi):
@@ -46,6 +51,19 @@ class LoanDeskRestApi(ModelRestApi):
     def pre_update(self, item) -> None:
         check_ownership(item, creating=False, may_reassign=self._may_reassign())
 
+    # Sensitive fields leave the API masked; unmasking is its own audited call.
+    def _mask(self, row: dict) -> None:
+        for name, mask in sensitive_columns(self.datamodel.obj).items():
+            if name in row:
+                row[name] = masked(mask, row[name])
+
+    def pre_get(self, data) -> None:
+        self._mask(data[API_RESULT_RES_KEY])
+
+    def pre_get_list(self, data) -> None:
+        for row in data[API_RESULT_RES_KEY]:
+            self._mask(row)
+
     def _may_reassign(self) -> bool:
         return self.appbuilder.sm.has_access("can_reassign", self.class_permission_name)
 
@@ -66,18 +84,63 @@ class CustomerApi(LoanDeskRestApi):
     """Customers (borrowers), persons or enterprises."""
 
     resource_name = "customers"
+    method_permission_name = {**MODEL_API_METHODS, "sensitive": "view_sensitive"}
+
+    @expose("/<int:pk>/sensitive", methods=["POST"])
+    @protect()
+    @safe
+    def sensitive(self, pk):
+        """Unmask a customer's sensitive fields for a stated purpose (audited).
+        ---
+        post:
+          summary: The clear ID number, phone and bank card; the look is audited
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+            required: true
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [purpose]
+                  properties:
+                    purpose: {type: string}
+          responses:
+            200:
+              description: The clear values
+              content:
+                application/json:
+                  schema: {type: object}
+            400:
+              $ref: '#/components/responses/400'
+            404:
+              $ref: '#/components/responses/404'
+        """
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        body = request.get_json(silent=True)
+        purpose = body.get("purpose") if isinstance(body, dict) else None
+        if not isinstance(purpose, str) or len(purpose.strip()) < 2:
+            return self.response_400(message=gettext("State why you need to see this data."))
+        values = unmask(item, purpose.strip()[:200])
+        db.session.commit()
+        return self.response(200, result=values)
     datamodel = SQLAInterface(Customer)
     list_columns = ["id", "kind", "name", "phone", "city", "status", "channel_id", "owner_id",
                     "branch_id", "created_at"]
     show_columns = list_columns + [
-        "id_number", "credit_code", "email", "gender", "birth_date", "address", "employer",
+        "id_number", "credit_code", "bank_name", "bank_card", "email", "gender", "birth_date", "address", "employer",
         "occupation", "monthly_income", "monthly_debt_payment", "years_employed",
         "has_property", "has_car", "social_insurance_months", "housing_fund_months",
         "has_insurance_policy", "has_business_licence", "business_age_years",
         "credit_report_status", "overdue_count_24m", "inquiries_6m", "existing_loans",
         "blacklist_reason", "note", "updated_at"]
     add_columns = edit_columns = [
-        "kind", "name", "id_number", "credit_code", "phone", "email", "gender", "birth_date",
+        "kind", "name", "id_number", "credit_code", "phone", "bank_name", "bank_card", "email", "gender", "birth_date",
         "city", "address", "employer", "occupation", "monthly_income", "monthly_debt_payment",
         "years_employed", "has_property", "has_car", "social_insurance_months",
         "housing_fund_months", "has_insurance_policy", "has_business_licence",

@@ -17,8 +17,10 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..crypto import EncryptedString, search_hash
+from ..domain.validators import mask_card, mask_id_number, mask_phone
 from .base import Model, Money, OwnedMixin, TimestampMixin, coded, non_negative, utcnow
 from .enums import (
     ConsentScope,
@@ -50,9 +52,17 @@ class Customer(OwnedMixin, TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = coded(CustomerKind, "kind", default="person")
     name: Mapped[str] = mapped_column(String(100), index=True)
-    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    # Sensitive (PIPL): stored encrypted, found and kept unique through a keyed hash,
+    # shown masked unless unmasked for a stated purpose.
+    id_number: Mapped[str | None] = mapped_column(
+        EncryptedString(), info={"mask": mask_id_number, "hash": "id_number_hash"})
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
-    phone: Mapped[str] = mapped_column(String(20), index=True)
+    phone: Mapped[str] = mapped_column(
+        EncryptedString(), info={"mask": mask_phone, "hash": "phone_hash"})
+    phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    bank_name: Mapped[str | None] = mapped_column(String(64))
+    bank_card: Mapped[str | None] = mapped_column(EncryptedString(), info={"mask": mask_card})
     email: Mapped[str | None] = mapped_column(String(120))
     gender: Mapped[str | None] = mapped_column(String(1))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -88,6 +98,11 @@ class Customer(OwnedMixin, TimestampMixin, Model):
     documents = relationship("Document", back_populates="customer")
     consents = relationship("Consent", back_populates="customer")
 
+    @validates("id_number", "phone")
+    def _keep_search_hash(self, key: str, value: str | None) -> str | None:
+        setattr(self, f"{key}_hash", search_hash(value))
+        return value
+
     def __repr__(self) -> str:
         return self.name
 
@@ -100,7 +115,7 @@ class Contact(TimestampMixin, Model):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     relation: Mapped[str | None] = mapped_column(String(32))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(EncryptedString(), info={"mask": mask_phone})
     note: Mapped[str | None] = mapped_column(String(255))
 
     customer = relationship("Customer", back_populates="contacts")

@@ -12,15 +12,24 @@ import io
 from collections.abc import Iterator
 from decimal import Decimal
 
-from flask import Response, stream_with_context
+from flask import Response, request, stream_with_context
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Numeric
 
+from ..audit import record
+from ..extensions import db
 from ..models.enums import LabelledEnum
 from ..permissions import MODEL_VIEW_METHODS, check_ownership
 from ..scoping import ScopeFilter, is_scoped
+from ..sensitive import (
+    SENSITIVE_HELP,
+    SensitiveField,
+    hash_columns,
+    hashed_filter_class,
+    masked,
+)
 from .fields import AjaxSelectField, CodedSelectField
 from .labels import COLUMN_LABELS
 
@@ -80,6 +89,9 @@ class LoanDeskModelView(ModelView):
     def _init_properties(self) -> None:
         if is_scoped(self.datamodel.obj):  # one scoping rule for list, show, edit, delete…
             self.base_filters = [*(self.base_filters or []), ["id", ScopeFilter, None]]
+        # Sensitive columns are searched by their keyed hash (exact value only).
+        hashes = hash_columns(self.datamodel.obj)
+        self.search_columns = [hashes.get(c, c) for c in (self.search_columns or [])]
         # Per-instance copies: FAB mutates these dicts, and one class serves many apps (tests).
         self.label_columns = {**COLUMN_LABELS, **(self.label_columns or {})}
         self.formatters_columns = dict(self.formatters_columns or {})
@@ -87,6 +99,11 @@ class LoanDeskModelView(ModelView):
         self.edit_form_extra_fields = dict(self.edit_form_extra_fields or {})
         self.search_form_extra_fields = dict(self.search_form_extra_fields or {})
         super()._init_properties()
+        for column, hash_column in hashes.items():
+            self.label_columns[hash_column] = self.label_columns.get(column, column)
+            if hash_column in self.search_columns:
+                self._filters._search_filters[hash_column] = [
+                    hashed_filter_class()(hash_column, self.datamodel)]
         self._init_coded_and_related()
 
     def _init_coded_and_related(self) -> None:
@@ -97,7 +114,10 @@ class LoanDeskModelView(ModelView):
             if name in mapper.columns:
                 col = mapper.columns[name]
                 enum = col.info.get("choices")
-                if enum is not None:
+                mask = col.info.get("mask")
+                if mask is not None:
+                    self._sensitive_column(name, mask)
+                elif enum is not None:
                     self._coded_column(name, enum, col.nullable)
                 elif isinstance(col.type, Numeric) and col.type.scale == 2:
                     self.formatters_columns.setdefault(name, money_text)
@@ -112,6 +132,12 @@ class LoanDeskModelView(ModelView):
                             extra[name] = AjaxSelectField(
                                 self.label_columns.get(name), model=target,
                                 allow_blank=nullable)
+
+    def _sensitive_column(self, name: str, mask) -> None:
+        self.formatters_columns[name] = lambda v, _mask=mask: masked(_mask, v)
+        for extra in (self.add_form_extra_fields, self.edit_form_extra_fields):
+            extra.setdefault(name, SensitiveField(self.label_columns.get(name), mask=mask,
+                                                  description=SENSITIVE_HELP))
 
     def _coded_column(self, name: str, enum: type[LabelledEnum], nullable: bool) -> None:
         labels = enum.labels()
@@ -154,7 +180,19 @@ class LoanDeskModelView(ModelView):
     @expose("/csv")
     @has_access
     def csv(self) -> Response:
-        """Stream the list as CSV, with the same filters and order, in batches."""
+        """Stream the list as CSV, with the same filters and order, in batches.
+
+        Every export states its purpose and is written to the audit trail; sensitive
+        columns stay masked."""
+        purpose = (request.args.get("purpose") or "").strip()[:200]
+        if not purpose:
+            return self.render_template(
+                "loandesk/export_purpose.html", title=self.list_title,
+                args=[(k, v) for k, v in request.args.items(multi=True) if k != "purpose"])
+        record("export", self.datamodel.obj.__tablename__, None,
+               {"filters": {k: v for k, v in request.args.items() if k != "purpose"}},
+               purpose=purpose)
+        db.session.commit()
         get_filter_args(self._filters)
         order_column, order_direction = (get_order_args().get(self.__class__.__name__)
                                          or self.base_order or ("", ""))

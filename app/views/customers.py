@@ -8,13 +8,14 @@ from .applications import ApplicationView
 from .base import READ_ONLY, LoanDeskModelView
 from .contracts import ContractView
 from .loans import LoanView
+from .sensitive import SensitiveViewMixin
 
 
-class ContactView(LoanDeskModelView):
+class ContactView(SensitiveViewMixin, LoanDeskModelView):
     datamodel = SQLAInterface(Contact)
     entity, entity_plural = _l("Contact"), _l("Contacts")
     list_columns = ["customer", "name", "relation", "phone"]
-    search_columns = ["name", "relation", "phone"]
+    search_columns = ["name", "relation"]
     add_columns = edit_columns = ["customer", "name", "relation", "phone", "note"]
     show_columns = add_columns + ["created_at"]
     base_order = ("id", "desc")
@@ -56,15 +57,15 @@ class ConsentView(LoanDeskModelView):
     base_order = ("granted_on", "desc")
 
 
-class CustomerView(LoanDeskModelView):
+class CustomerView(SensitiveViewMixin, LoanDeskModelView):
     datamodel = SQLAInterface(Customer)
     entity, entity_plural = _l("Customer"), _l("Customers")
-    extra_permissions = ("can_view_sensitive", "can_reassign")
+    extra_permissions = ("can_reassign",)
     list_columns = ["name", "kind", "phone", "city", "status", "channel", "owner", "created_at"]
     search_columns = ["name", "phone", "id_number", "credit_code", "kind", "status", "city",
                       "channel", "branch", "created_at"]
     _identity = ["kind", "name", "id_number", "credit_code", "phone", "email", "gender",
-                 "birth_date", "city", "address"]
+                 "birth_date", "city", "address", "bank_name", "bank_card"]
     _work = ["employer", "occupation", "monthly_income", "monthly_debt_payment",
              "years_employed", "business_age_years"]
     _qualifications = ["has_property", "has_car", "social_insurance_months",

@@ -3,7 +3,6 @@
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
-from ..audit import changed_fields, record
 from ..models import AuditLog, FirmSetting, LprRate, RepaymentMethodOption
 from .base import NEVER, READ_ONLY, LoanDeskModelView
 
@@ -26,14 +25,8 @@ class FirmSettingView(LoanDeskModelView):
     edit_columns = ["value"]
     show_columns = list_columns
     base_order = ("key", "asc")
-
-    def pre_update(self, item):
-        # Settings change policy (a firm's own rate cap replaces 4 × LPR): every change is
-        # audited, in the same transaction as the change.
-        changes = changed_fields(item)
-        if changes:
-            record("update", "firm_setting", item.id, changes,
-                   purpose=f"firm setting {item.key}")
+    # Every change (a firm's own rate cap replaces 4 × LPR) is in the audit trail, like
+    # every other record's: see app/audit.py.
 
 
 class RepaymentMethodView(LoanDeskModelView):
