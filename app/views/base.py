@@ -16,7 +16,8 @@ from flask import Response, request, stream_with_context
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Numeric
+from sqlalchemy import Boolean, Numeric
+from wtforms import BooleanField
 
 from ..audit import record
 from ..extensions import db
@@ -102,8 +103,9 @@ class LoanDeskModelView(ModelView):
         for column, hash_column in hashes.items():
             self.label_columns[hash_column] = self.label_columns.get(column, column)
             if hash_column in self.search_columns:
-                self._filters._search_filters[hash_column] = [
-                    hashed_filter_class()(hash_column, self.datamodel)]
+                only = [hashed_filter_class()(hash_column, self.datamodel)]
+                self._filters._search_filters[hash_column] = only
+                self._filters._all_filters[hash_column] = only
         self._init_coded_and_related()
 
     def _init_coded_and_related(self) -> None:
@@ -121,6 +123,11 @@ class LoanDeskModelView(ModelView):
                     self._coded_column(name, enum, col.nullable)
                 elif isinstance(col.type, Numeric) and col.type.scale == 2:
                     self.formatters_columns.setdefault(name, money_text)
+                elif isinstance(col.type, Boolean):
+                    # FAB marks a NOT NULL boolean "required", so an unticked box (False)
+                    # could never be saved.
+                    for extra in (self.add_form_extra_fields, self.edit_form_extra_fields):
+                        extra.setdefault(name, BooleanField(self.label_columns.get(name)))
             elif name in mapper.relationships:
                 rel = mapper.relationships[name]
                 target = rel.mapper.class_

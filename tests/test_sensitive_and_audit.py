@@ -1,0 +1,178 @@
+"""Sensitive fields stay masked and encrypted; every look and change leaves an audit entry."""
+
+import re
+
+import pytest
+from sqlalchemy import text
+
+from app.extensions import db
+from app.models import AuditLog, Customer, Staff
+
+
+def _own_customer(app, username="sales1"):
+    with app.app_context():
+        sm = app.appbuilder.sm
+        staff = db.session.query(Staff).filter_by(
+            user_id=sm.find_user(username=username).id).one()
+        customer = db.session.query(Customer).filter_by(owner_id=staff.id, kind="person"
+                                                        ).first()
+        return customer.id, customer.id_number, customer.phone
+
+
+def test_values_are_encrypted_in_the_database(app):
+    pk, id_number, phone = _own_customer(app)
+    with app.app_context():
+        raw = db.session.execute(text("SELECT id_number, phone FROM customer WHERE id = :i"),
+                                 {"i": pk}).one()
+    assert id_number not in raw[0] and phone not in raw[1]
+    assert raw[0].startswith("gAAAA")  # a Fernet token
+
+
+def test_sales_sees_masks_in_list_show_csv_and_api(app, client, auth):
+    pk, id_number, phone = _own_customer(app)
+    masked_phone = phone[:3] + "****" + phone[-4:]
+    masked_id = id_number[:4] + "*" * 10 + id_number[-4:]
+    auth.login("sales1")
+    for url in ("/customerview/list/?_oc_CustomerView=created_at&_od_CustomerView=asc",
+                f"/customerview/show/{pk}", f"/customerview/edit/{pk}",
+                "/customerview/csv?purpose=check"):
+        body = client.get(url).get_data(as_text=True)
+        assert phone not in body and id_number not in body, url
+    show = client.get(f"/customerview/show/{pk}").get_data(as_text=True)
+    assert masked_phone in show and masked_id in show
+    token = auth.token("sales1")
+    result = client.get(f"/api/v1/customers/{pk}", headers={
+        "Authorization": f"Bearer {token}"}).get_json()["result"]
+    assert result["phone"] == masked_phone and result["id_number"] == masked_id
+
+
+def test_sales_cannot_unmask(app, client, auth):
+    pk, *_ = _own_customer(app)
+    auth.login("sales1")
+    assert client.post(f"/customerview/sensitive/{pk}", data={"purpose": "x" * 5}
+                       ).status_code == 403
+
+
+def test_unmasking_needs_a_purpose_and_is_audited(app, client, auth):
+    pk, id_number, phone = _own_customer(app, "sales1")  # FZ branch: the manager's
+    auth.login("manager")
+    no_purpose = client.post(f"/customerview/sensitive/{pk}", data={"purpose": ""})
+    assert id_number not in no_purpose.get_data(as_text=True)
+    shown = client.post(f"/customerview/sensitive/{pk}",
+                        data={"purpose": "核实放款账户"}).get_data(as_text=True)
+    assert id_number in shown and phone in shown
+    with app.app_context():
+        entry = db.session.query(AuditLog).filter_by(action="unmask", record_id=str(pk)
+                                                      ).order_by(AuditLog.id.desc()).first()
+        assert entry.username == "manager" and entry.purpose == "核实放款账户"
+        assert entry.entity == "customer"
+
+
+def test_unmasking_by_api_is_audited(app, client, auth):
+    pk, id_number, _ = _own_customer(app)
+    token = auth.token("reviewer")
+    headers = {"Authorization": f"Bearer {token}"}
+    # The reviewer reaches only customers of applications assigned to them.
+    with app.app_context():
+        from app.models import Application
+
+        reviewer_staff = db.session.query(Staff).filter_by(
+            user_id=app.appbuilder.sm.find_user(username="reviewer").id).one()
+        assigned = db.session.query(Application.customer_id).filter_by(
+            reviewer_id=reviewer_staff.id).first()[0]
+        expected = db.session.get(Customer, assigned).id_number
+    refused = client.post(f"/api/v1/customers/{assigned}/sensitive", headers=headers,
+                          json={})
+    assert refused.status_code == 400
+    ok = client.post(f"/api/v1/customers/{assigned}/sensitive", headers=headers,
+                     json={"purpose": "审核身份"})
+    assert ok.status_code == 200 and ok.get_json()["result"]["id_number"] == expected
+    with app.app_context():
+        assert db.session.query(AuditLog).filter_by(
+            action="unmask", record_id=str(assigned), purpose="审核身份").count() == 1
+
+
+def test_editing_keeps_the_stored_value_when_left_empty(app, client, auth):
+    pk, id_number, phone = _own_customer(app)
+    auth.login("sales1")
+    form = client.get(f"/customerview/edit/{pk}").get_data(as_text=True)
+    assert re.search(r'name="id_number" value=""', form)
+    with app.app_context():
+        c = db.session.get(Customer, pk)
+        data = {"kind": c.kind, "name": c.name + "改", "status": c.status,
+                "credit_report_status": c.credit_report_status, "id_number": "",
+                "phone": "", "social_insurance_months": "0", "housing_fund_months": "0",
+                "overdue_count_24m": "0", "inquiries_6m": "0", "existing_loans": "0"}
+    assert client.post(f"/customerview/edit/{pk}", data=data).status_code == 302
+    with app.app_context():
+        c = db.session.get(Customer, pk)
+        assert (c.id_number, c.phone) == (id_number, phone) and c.name.endswith("改")
+
+
+def test_find_a_customer_by_exact_phone(app, client, auth):
+    pk, _, phone = _own_customer(app)
+    auth.login("sales1")
+    html = client.get(f"/customerview/list/?_flt_0_phone_hash={phone}").get_data(as_text=True)
+    assert f"/customerview/show/{pk}" in html
+    assert re.search(r"(Record Count|记录数)[^\d]*1\b", html)
+
+
+def test_changes_are_audited_with_old_and_new_values_masked(app, client, auth):
+    pk, _, phone = _own_customer(app)
+    auth.login("sales1")
+    with app.app_context():
+        c = db.session.get(Customer, pk)
+        data = {"kind": c.kind, "name": c.name, "status": c.status,
+                "credit_report_status": c.credit_report_status, "phone": "13711112222",
+                "city": "宁德", "social_insurance_months": "0", "housing_fund_months": "0",
+                "overdue_count_24m": "0", "inquiries_6m": "0", "existing_loans": "0"}
+    client.post(f"/customerview/edit/{pk}", data=data)
+    with app.app_context():
+        entry = db.session.query(AuditLog).filter_by(action="update", entity="customer",
+                                                     record_id=str(pk)).order_by(
+            AuditLog.id.desc()).first()
+        assert entry.username == "sales1"
+        assert entry.changes["city"][1] == "宁德"
+        assert entry.changes["phone"] == [phone[:3] + "****" + phone[-4:], "137****2222"]
+        assert "13711112222" not in str(entry.changes)
+
+
+def test_nobody_can_change_the_audit_log(app, client, auth):
+    auth.login("admin")
+    with app.app_context():
+        pk = db.session.query(AuditLog.id).first()[0]
+    assert client.get(f"/auditlogview/edit/{pk}").status_code == 404
+    assert client.post(f"/auditlogview/delete/{pk}").status_code == 404
+    assert client.get("/api/v1/auditlog/").status_code == 404
+    with app.app_context(), pytest.raises(Exception, match="append-only"):
+        db.session.execute(text("UPDATE audit_log SET purpose = 'x' WHERE id = :i"),
+                           {"i": pk})
+    with app.app_context(), pytest.raises(Exception, match="append-only"):
+        db.session.execute(text("DELETE FROM audit_log WHERE id = :i"), {"i": pk})
+
+
+def test_role_changes_are_audited(app, client, auth):
+    auth.login("admin")
+    with app.app_context():
+        sm = app.appbuilder.sm
+        role = sm.find_role("Auditor")
+        keep = [p.id for p in role.permissions]
+        role_id = role.id
+    drop = keep[0]
+    client.post(f"/roles/edit/{role_id}", data={"name": "Auditor",
+                                                "permissions": [str(i) for i in keep[1:]]})
+    with app.app_context():
+        entry = db.session.query(AuditLog).filter_by(action="permission", entity="ab_role"
+                                                     ).order_by(AuditLog.id.desc()).first()
+        assert entry is not None and entry.changes["permissions"]["removed"]
+        from seed.roles import sync_roles
+
+        sync_roles()  # put the default role back
+    assert drop
+
+
+def test_auditor_reads_and_exports_the_audit_log(client, auth):
+    auth.login("auditor")
+    assert client.get("/auditlogview/list/").status_code == 200
+    assert client.get("/auditlogview/csv?purpose=季度审计").status_code == 200
+    assert client.post("/customerview/add", data={"name": "x"}).status_code == 403
