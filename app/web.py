@@ -56,6 +56,16 @@ def register_web(app: Flask) -> None:
                 appbuilder=app.appbuilder), 403)
         return response
 
+    @app.errorhandler(413)
+    def _too_large(_error):
+        message = gettext("The upload is larger than %(mb)s MB.",
+                          mb=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+        if request.path.startswith("/api/"):
+            return jsonify(message=message), 413
+        return render_template_string(ERROR_PAGE, message=message,
+                                      base_template=app.appbuilder.base_template,
+                                      appbuilder=app.appbuilder), 413
+
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
         message = gettext("The form has expired or did not come from LoanDesk. Reload the "

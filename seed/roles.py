@@ -33,8 +33,8 @@ PRODUCTS = {"Funder": R, "LoanProduct": R, "Channel": R, "LprRate": R, "Repaymen
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     "Manager": {
-        "Customer": RW + ("reassign",) + SENSITIVE, "Contact": RW, "FollowUp": RW,
-        "Document": RX, "Consent": RW, "Application": RW + ("reassign",),
+        "Customer": RW + ("reassign",) + SENSITIVE, "Contact": RW + SENSITIVE,
+        "FollowUp": RW, "Document": RW, "Consent": RW, "Application": RW + ("reassign",),
         **dict.fromkeys(["CreditAssessment", "AssessmentFactor", "Decision", "Loan",
                          "Installment", "Repayment", "RepaymentAllocation", "Reminder",
                          "Contract", "ServiceFee", "Commission"], RX),
@@ -42,7 +42,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "Sales": {
         "Customer": RW, "Contact": RW, "FollowUp": RW, "Consent": RW, "Application": RW,
-        "Document": R, "Loan": R, "Installment": R, "Contract": R, **PRODUCTS, **TOOLS,
+        "Document": ("read", "write"), "Loan": R, "Installment": R, "Contract": R,
+        **PRODUCTS, **TOOLS,
     },
     "Reviewer": {
         **dict.fromkeys(["Customer", "Contact", "FollowUp", "Document", "Consent",

@@ -69,7 +69,6 @@ def test_unmasking_needs_a_purpose_and_is_audited(app, client, auth):
 
 
 def test_unmasking_by_api_is_audited(app, client, auth):
-    pk, id_number, _ = _own_customer(app)
     token = auth.token("reviewer")
     headers = {"Authorization": f"Bearer {token}"}
     # The reviewer reaches only customers of applications assigned to them.

@@ -18,13 +18,8 @@ from .applications import (
     ScoreGradeView,
 )
 from .contracts import ContractView, ReminderView
-from .customers import (
-    ConsentView,
-    ContactView,
-    CustomerView,
-    DocumentView,
-    FollowUpView,
-)
+from .customers import ConsentView, ContactView, CustomerView, FollowUpView
+from .documents import DocumentView
 from .finance import CommissionView, ServiceFeeView
 from .loans import InstallmentView, LoanView, RepaymentAllocationView, RepaymentView
 from .lookup import LookupView

@@ -3,10 +3,11 @@
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
-from ..models import Consent, Contact, Customer, Document, FollowUp
+from ..models import Consent, Contact, Customer, FollowUp
 from .applications import ApplicationView
-from .base import READ_ONLY, LoanDeskModelView
+from .base import LoanDeskModelView
 from .contracts import ContractView
+from .documents import DocumentView
 from .loans import LoanView
 from .sensitive import SensitiveViewMixin
 
@@ -30,20 +31,6 @@ class FollowUpView(LoanDeskModelView):
                                   "next_date"]
     show_columns = add_columns
     base_order = ("happened_at", "desc")
-
-
-class DocumentView(LoanDeskModelView):
-    """Listing only: files arrive through the upload screen, never a generic form."""
-
-    datamodel = SQLAInterface(Document)
-    entity, entity_plural = _l("Document"), _l("Documents")
-    exclude_route_methods = READ_ONLY
-    list_columns = ["uploaded_at", "customer", "kind", "original_name", "size_bytes",
-                    "uploaded_by"]
-    search_columns = ["kind", "original_name", "uploaded_at"]
-    show_columns = ["customer", "application", "kind", "original_name", "content_type",
-                    "size_bytes", "sha256", "uploaded_by", "uploaded_at"]
-    base_order = ("uploaded_at", "desc")
 
 
 class ConsentView(LoanDeskModelView):
