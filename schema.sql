@@ -102,6 +102,8 @@ CREATE TABLE branch (
 	CONSTRAINT uq_branch_name UNIQUE (name)
 );
 
+CREATE INDEX ix_branch_created_at ON branch (created_at);
+
 CREATE TABLE channel (
 	id SERIAL NOT NULL, 
 	code VARCHAR(32) NOT NULL, 
@@ -122,6 +124,8 @@ CREATE TABLE channel (
 	CONSTRAINT uq_channel_code UNIQUE (code), 
 	CONSTRAINT uq_channel_name UNIQUE (name)
 );
+
+CREATE INDEX ix_channel_created_at ON channel (created_at);
 
 CREATE TABLE contract_counter (
 	id SERIAL NOT NULL, 
@@ -156,6 +160,8 @@ CREATE TABLE funder (
 	CONSTRAINT pk_funder PRIMARY KEY (id), 
 	CONSTRAINT uq_funder_name UNIQUE (name)
 );
+
+CREATE INDEX ix_funder_created_at ON funder (created_at);
 
 CREATE TABLE login_lockout (
 	id SERIAL NOT NULL, 
@@ -199,6 +205,8 @@ CREATE TABLE scorecard (
 	CONSTRAINT pk_scorecard PRIMARY KEY (id), 
 	CONSTRAINT uq_scorecard_name_version UNIQUE (name, version)
 );
+
+CREATE INDEX ix_scorecard_created_at ON scorecard (created_at);
 
 CREATE TABLE ab_api_key (
 	id INTEGER NOT NULL, 
@@ -316,6 +324,8 @@ CREATE TABLE loan_product (
 
 CREATE INDEX ix_loan_product_active ON loan_product (active);
 
+CREATE INDEX ix_loan_product_created_at ON loan_product (created_at);
+
 CREATE INDEX ix_loan_product_funder_id ON loan_product (funder_id);
 
 CREATE TABLE score_factor (
@@ -352,6 +362,8 @@ CREATE TABLE team (
 );
 
 CREATE INDEX ix_team_branch_id ON team (branch_id);
+
+CREATE INDEX ix_team_created_at ON team (created_at);
 
 CREATE TABLE ab_permission_view_role (
 	id INTEGER NOT NULL, 
@@ -411,6 +423,8 @@ CREATE TABLE staff (
 );
 
 CREATE INDEX ix_staff_branch_id ON staff (branch_id);
+
+CREATE INDEX ix_staff_created_at ON staff (created_at);
 
 CREATE INDEX ix_staff_full_name ON staff (full_name);
 
@@ -478,6 +492,8 @@ CREATE INDEX ix_customer_channel_id ON customer (channel_id);
 
 CREATE INDEX ix_customer_city ON customer (city);
 
+CREATE INDEX ix_customer_created_at ON customer (created_at);
+
 CREATE INDEX ix_customer_last_followup_at ON customer (last_followup_at);
 
 CREATE INDEX ix_customer_name ON customer (name);
@@ -527,6 +543,8 @@ CREATE INDEX ix_application_branch_id ON application (branch_id);
 
 CREATE INDEX ix_application_channel_id ON application (channel_id);
 
+CREATE INDEX ix_application_created_at ON application (created_at);
+
 CREATE INDEX ix_application_customer_id ON application (customer_id);
 
 CREATE INDEX ix_application_owner_id ON application (owner_id);
@@ -553,6 +571,8 @@ CREATE TABLE contact (
 	CONSTRAINT pk_contact PRIMARY KEY (id), 
 	CONSTRAINT fk_contact_customer_id_customer FOREIGN KEY(customer_id) REFERENCES customer (id)
 );
+
+CREATE INDEX ix_contact_created_at ON contact (created_at);
 
 CREATE INDEX ix_contact_customer_id ON contact (customer_id);
 
@@ -696,6 +716,8 @@ CREATE TABLE loan (
 
 CREATE INDEX ix_loan_branch_id ON loan (branch_id);
 
+CREATE INDEX ix_loan_created_at ON loan (created_at);
+
 CREATE INDEX ix_loan_customer_id ON loan (customer_id);
 
 CREATE INDEX ix_loan_days_past_due ON loan (days_past_due);
@@ -786,6 +808,8 @@ CREATE TABLE contract (
 CREATE INDEX ix_contract_application_id ON contract (application_id);
 
 CREATE INDEX ix_contract_branch_id ON contract (branch_id);
+
+CREATE INDEX ix_contract_created_at ON contract (created_at);
 
 CREATE INDEX ix_contract_customer_id ON contract (customer_id);
 
@@ -882,6 +906,8 @@ CREATE TABLE service_fee (
 
 CREATE INDEX ix_service_fee_application_id ON service_fee (application_id);
 
+CREATE INDEX ix_service_fee_created_at ON service_fee (created_at);
+
 CREATE INDEX ix_service_fee_loan_id ON service_fee (loan_id);
 
 CREATE INDEX ix_service_fee_state_due ON service_fee (state, due_date);
@@ -913,6 +939,8 @@ CREATE TABLE commission (
 CREATE INDEX ix_commission_batch_ref ON commission (batch_ref);
 
 CREATE INDEX ix_commission_channel_id ON commission (channel_id);
+
+CREATE INDEX ix_commission_created_at ON commission (created_at);
 
 CREATE INDEX ix_commission_loan_id ON commission (loan_id);
 

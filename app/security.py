@@ -37,7 +37,21 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def _without_download(view):
+    """FAB's security screens, minus download/<filename> (it would serve any stored file)."""
+    return type(view.__name__, (view,), {
+        "exclude_route_methods": set(view.exclude_route_methods) | {"download"}})
+
+
 class LoanDeskSecurityManager(SecurityManager):
+    userdbmodelview = _without_download(SecurityManager.userdbmodelview)
+    rolemodelview = _without_download(SecurityManager.rolemodelview)
+    groupmodelview = _without_download(SecurityManager.groupmodelview)
+    permissionmodelview = _without_download(SecurityManager.permissionmodelview)
+    viewmenumodelview = _without_download(SecurityManager.viewmenumodelview)
+    permissionviewmodelview = _without_download(SecurityManager.permissionviewmodelview)
+    userstatschartview = None  # draws with Google Charts from the internet; firms are offline
+
     def create_db(self) -> None:
         """Schema creation is Alembic's job, never FAB's ``create_all``."""
         return

@@ -5,7 +5,7 @@
 The schema, roles, demo staff/branches/products/channels come from the normal path
 (``create_app`` + ``loandesk init``), so the benchmark sees exactly what a firm would have.
 On top of that this adds N customers, N applications, N loans (with their full repayment
-schedules, ~3.3M installments for N=200k) and one service fee per loan, written with Core
+schedules, ~3.2M installments for N=200k) and one service fee per loan, written with Core
 ``insert()`` executemany batches: ORM objects one by one would take an hour at this size.
 
 Idempotent: a database that already holds the bench loans is left alone.
@@ -27,15 +27,29 @@ from sqlalchemy import create_engine, event, func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a plain script
 
-from app import create_app  # noqa: E402
-from app.domain.schedule import add_months  # noqa: E402
-from app.domain.validators import make_credit_code, make_id_number  # noqa: E402
-from app.models import (  # noqa: E402
-    Application, Branch, Channel, Customer, Installment, Loan, LoanProduct, ServiceFee, Staff,
+from app import create_app
+from app.domain.schedule import add_months
+from app.domain.validators import make_credit_code, make_id_number
+from app.models import (
+    Application,
+    Branch,
+    Channel,
+    Customer,
+    Installment,
+    Loan,
+    LoanProduct,
+    ServiceFee,
+    Staff,
 )
-from app.models.product import RepaymentMethodOption, product_method  # noqa: E402
-from seed.names import (  # noqa: E402
-    EMPLOYERS, ENTERPRISES, GIVEN, OCCUPATIONS, PURPOSES, STREETS, SURNAMES,
+from app.models.product import RepaymentMethodOption, product_method
+from seed.names import (
+    EMPLOYERS,
+    ENTERPRISES,
+    GIVEN,
+    OCCUPATIONS,
+    PURPOSES,
+    STREETS,
+    SURNAMES,
 )
 
 DEMO_PASSWORD = "Demo#Pass2026"  # same as tests/conftest.py, so the demo logins match
@@ -45,8 +59,9 @@ CENT = Decimal("0.01")
 # Bench rows use number prefixes, phone prefix and ID regions the demo seed never uses, so
 # the UNIQUE constraints can't collide with the ~200 demo customers.
 LOAN_PREFIX, APP_PREFIX, PHONE_PREFIX = "BL", "BA", "166"
-REGIONS = [("350105", "福州", "马尾区"), ("350112", "福州", "长乐区"), ("350205", "厦门", "海沧区"),
-           ("350212", "厦门", "同安区"), ("350505", "泉州", "泉港区"), ("350303", "莆田", "涵江区")]
+REGIONS = [("350105", "福州", "马尾区"), ("350112", "福州", "长乐区"),
+           ("350205", "厦门", "海沧区"), ("350212", "厦门", "同安区"),
+           ("350505", "泉州", "泉港区"), ("350303", "莆田", "涵江区")]
 # Application states (weight); ~85% reach a loan, the rest are the funnel's other stages.
 APP_STATES = [("draft", 2), ("submitted", 2), ("under_review", 3), ("approved", 2),
               ("rejected", 5), ("withdrawn", 1), ("contracted", 3), ("disbursed", 2),
@@ -134,24 +149,25 @@ def customers(rng, ref: Reference, n: int, today: dt.date):
         region, city, district = REGIONS[i % len(REGIONS)]
         created = dt.datetime.combine(today - dt.timedelta(days=rng.randrange(1, 1100)),
                                       dt.time(rng.randrange(8, 20), rng.randrange(60)))
-        row = dict(
-            id=first + i, kind="person", name=rng.choice(SURNAMES) + rng.choice(GIVEN),
-            id_number=None, credit_code=None, phone=f"{PHONE_PREFIX}{i:08d}", email=None,
-            gender=None, birth_date=None, city=city,
-            address=f"{city}市{district}{rng.choice(STREETS)}{rng.randrange(1, 300)}号",
-            employer=rng.choice(EMPLOYERS), occupation=rng.choice(OCCUPATIONS),
-            monthly_income=money(rng.randrange(40, 400) * 100), monthly_debt_payment=None,
-            years_employed=rng.randrange(0, 25), has_property=rng.random() < 0.45,
-            has_car=rng.random() < 0.4, social_insurance_months=rng.choice([0, 12, 36, 120]),
-            housing_fund_months=rng.choice([0, 0, 24, 96]), has_insurance_policy=False,
-            has_business_licence=False, business_age_years=None,
-            credit_report_status=rng.choice(["clean", "clean", "minor", "none", "serious"]),
-            overdue_count_24m=rng.choice([0, 0, 0, 1, 2]), inquiries_6m=rng.randrange(9),
-            existing_loans=rng.randrange(4), status="active" if i % 3 else "lead",
-            blacklist_reason=None, channel_id=rng.choice(ref.channels),
-            last_followup_at=created + dt.timedelta(days=rng.randrange(30)), note=None,
-            owner_id=owner.id, team_id=owner.team_id, branch_id=owner.branch_id,
-            created_at=created, updated_at=created)
+        row = {
+            "id": first + i, "kind": "person", "name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+            "id_number": None, "credit_code": None, "phone": f"{PHONE_PREFIX}{i:08d}",
+            "email": None, "gender": None, "birth_date": None, "city": city,
+            "address": f"{city}市{district}{rng.choice(STREETS)}{rng.randrange(1, 300)}号",
+            "employer": rng.choice(EMPLOYERS), "occupation": rng.choice(OCCUPATIONS),
+            "monthly_income": money(rng.randrange(40, 400) * 100), "monthly_debt_payment": None,
+            "years_employed": rng.randrange(0, 25), "has_property": rng.random() < 0.45,
+            "has_car": rng.random() < 0.4,
+            "social_insurance_months": rng.choice([0, 12, 36, 120]),
+            "housing_fund_months": rng.choice([0, 0, 24, 96]), "has_insurance_policy": False,
+            "has_business_licence": False, "business_age_years": None,
+            "credit_report_status": rng.choice(["clean", "clean", "minor", "none", "serious"]),
+            "overdue_count_24m": rng.choice([0, 0, 0, 1, 2]), "inquiries_6m": rng.randrange(9),
+            "existing_loans": rng.randrange(4), "status": "active" if i % 3 else "lead",
+            "blacklist_reason": None, "channel_id": rng.choice(ref.channels),
+            "last_followup_at": created + dt.timedelta(days=rng.randrange(30)), "note": None,
+            "owner_id": owner.id, "team_id": owner.team_id, "branch_id": owner.branch_id,
+            "created_at": created, "updated_at": created}
         if i % 25 == 24:  # one in 25 is an enterprise, identified by its credit code
             name = ENTERPRISES[i % len(ENTERPRISES)] + f"{i}"
             row.update(kind="enterprise", name=name, employer=name, occupation=None,
@@ -186,13 +202,15 @@ def applications_and_loans(rng, ref: Reference, n: int, today: dt.date, cust: li
         reviewer = rng.choice(ref.reviewers.get(c[3]) or [None])
         decided = created + dt.timedelta(days=1) if state not in (
             "draft", "submitted", "under_review", "withdrawn") else None
-        app = dict(id=first_app + i, number=f"{APP_PREFIX}{i:08d}", customer_id=c[0],
-                   product_id=product["id"], channel_id=c[4], amount=amount, months=months,
-                   method=rng.choice(product["methods"]), purpose=rng.choice(PURPOSES),
-                   state=state, reviewer_id=reviewer, decided_at=decided, note=None,
-                   submitted_at=None if state == "draft" else created + dt.timedelta(hours=2),
-                   owner_id=c[1], team_id=c[2], branch_id=c[3], created_at=created,
-                   updated_at=decided or created)
+        app = {
+            "id": first_app + i, "number": f"{APP_PREFIX}{i:08d}", "customer_id": c[0],
+            "product_id": product["id"], "channel_id": c[4], "amount": amount,
+            "months": months, "method": rng.choice(product["methods"]),
+            "purpose": rng.choice(PURPOSES), "state": state, "reviewer_id": reviewer,
+            "decided_at": decided, "note": None,
+            "submitted_at": None if state == "draft" else created + dt.timedelta(hours=2),
+            "owner_id": c[1], "team_id": c[2], "branch_id": c[3], "created_at": created,
+            "updated_at": decided or created}
         if state not in LOAN_STATE:  # a migrated loan from the old system instead
             state = rng.choice(["repaying", "repaying", "settled", "overdue"])
             app_id, start = None, (created + dt.timedelta(days=rng.randrange(3, 30))).date()
@@ -204,28 +222,30 @@ def applications_and_loans(rng, ref: Reference, n: int, today: dt.date, cust: li
         schedule, outstanding, dpd = _schedule(loan_id, amount, rate, months, start, loan_state,
                                                today, rng)
         disbursed = loan_state != "pending"
-        loan = dict(
-            id=loan_id, number=f"{LOAN_PREFIX}{i:08d}", application_id=app_id,
-            customer_id=c[0], product_id=product["id"], funder_id=product["funder_id"],
-            principal=amount, annual_rate=rate.quantize(Decimal("0.000001")), apr=None,
-            months=months, method=app["method"], day_count=product["day_count"],
-            grace_months=0, overdue_rate=product["overdue_rate"], start_date=start,
-            first_due_date=add_months(start, 1), disbursed_on=start if disbursed else None,
-            disbursed_amount=amount if disbursed else None,
-            funder_reference=f"FR{i:09d}" if disbursed else None, state=loan_state,
-            outstanding_principal=outstanding, customer_credit=money(0), days_past_due=dpd,
-            settled_on=schedule[-1]["paid_on"] if loan_state == "settled" else None,
-            owner_id=c[1], team_id=c[2], branch_id=c[3],
-            created_at=dt.datetime.combine(start, dt.time(11)),
-            updated_at=dt.datetime.combine(start, dt.time(11)))
-        fee = dict(id=ref.first[ServiceFee] + i, application_id=app["id"], loan_id=loan_id,
-                   basis="percent_disbursed", rate=product["service_fee_rate"],
-                   amount=money(amount * product["service_fee_rate"]),
-                   due_on_event="disbursement", due_date=start,
-                   state="received" if disbursed else "charged",
-                   received_on=start if disbursed else None, refunded_on=None,
-                   refund_rule=None, created_at=loan["created_at"],
-                   updated_at=loan["created_at"])
+        loan = {
+            "id": loan_id, "number": f"{LOAN_PREFIX}{i:08d}", "application_id": app_id,
+            "customer_id": c[0], "product_id": product["id"], "funder_id": product["funder_id"],
+            "principal": amount, "annual_rate": rate.quantize(Decimal("0.000001")), "apr": None,
+            "months": months, "method": app["method"], "day_count": product["day_count"],
+            "grace_months": 0, "overdue_rate": product["overdue_rate"], "start_date": start,
+            "first_due_date": add_months(start, 1), "disbursed_on": start if disbursed else None,
+            "disbursed_amount": amount if disbursed else None,
+            "funder_reference": f"FR{i:09d}" if disbursed else None, "state": loan_state,
+            "outstanding_principal": outstanding, "customer_credit": money(0),
+            "days_past_due": dpd,
+            "settled_on": schedule[-1]["paid_on"] if loan_state == "settled" else None,
+            "owner_id": c[1], "team_id": c[2], "branch_id": c[3],
+            "created_at": dt.datetime.combine(start, dt.time(11)),
+            "updated_at": dt.datetime.combine(start, dt.time(11))}
+        fee = {
+            "id": ref.first[ServiceFee] + i, "application_id": app["id"], "loan_id": loan_id,
+            "basis": "percent_disbursed", "rate": product["service_fee_rate"],
+            "amount": money(amount * product["service_fee_rate"]),
+            "due_on_event": "disbursement", "due_date": start,
+            "state": "received" if disbursed else "charged",
+            "received_on": start if disbursed else None, "refunded_on": None,
+            "refund_rule": None, "created_at": loan["created_at"],
+            "updated_at": loan["created_at"]}
         yield app, loan, fee, schedule
 
 
@@ -235,27 +255,30 @@ def _schedule(loan_id, amount, rate, months, start, loan_state, today, rng):
     monthly_rate = rate / 12
     missed = rng.randrange(1, 5) if loan_state == "overdue" else 0
     due_dates = [add_months(start, k) for k in range(1, months + 1)]
-    n_past = sum(d <= today for d in due_dates)
+    # A contracted-but-not-disbursed loan has nothing due yet, whatever the calendar says.
+    n_past = 0 if loan_state == "pending" else sum(d <= today for d in due_dates)
     rows, outstanding, dpd = [], amount, 0
     for k, due in enumerate(due_dates, start=1):
         principal = per if k < months else outstanding
         interest = money(outstanding * monthly_rate)
-        paid = loan_state == "settled" or (due <= today and (
+        past = k <= n_past
+        paid = loan_state == "settled" or (past and (
             loan_state == "active" or (loan_state == "overdue" and k <= n_past - missed)
             or (loan_state == "written_off" and k <= 2)))
         state, days = "due", 0
         if paid:
             state = "paid"
-        elif due <= today:
+        elif past:
             days = (today - due).days
             state = "written_off" if loan_state == "written_off" else "overdue"
             dpd = max(dpd, days)
-        rows.append(dict(
-            loan_id=loan_id, n=k, due_date=due, principal=principal, interest=interest,
-            fee=money(0), penalty=money(0), paid_principal=principal if paid else money(0),
-            paid_interest=interest if paid else money(0), paid_fee=money(0),
-            paid_penalty=money(0), state=state, days_past_due=days,
-            paid_on=min(due, today) if paid else None))
+        rows.append({
+            "loan_id": loan_id, "n": k, "due_date": due, "principal": principal,
+            "interest": interest, "fee": money(0), "penalty": money(0),
+            "paid_principal": principal if paid else money(0),
+            "paid_interest": interest if paid else money(0), "paid_fee": money(0),
+            "paid_penalty": money(0), "state": state, "days_past_due": days,
+            "paid_on": min(due, today) if paid else None})
         outstanding -= principal
     remaining = sum((r["principal"] for r in rows if r["state"] != "paid"), money(0))
     return rows, remaining, dpd

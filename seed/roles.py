@@ -28,7 +28,11 @@ BUSINESS = ["Customer", "Contact", "FollowUp", "Document", "Consent", "Applicati
             "Commission"]
 CONFIGURATION = ["Funder", "LoanProduct", "Scorecard", "ScoreFactor", "ScoreBin", "ScoreGrade",
                  "LprRate", "RepaymentMethod", "FirmSetting", "Branch", "Team", "Staff"]
-TOOLS = {"Calculator": R, "Lookup": R}  # pricing and related-field search change nothing
+TOOLS = {"Calculator": R, "Lookup": R,  # pricing and related-field search change nothing
+         # everyone may see their profile and change their own password
+         "UserDBModelView": ("userinfo",), "ResetMyPasswordView": ("this_form_get",
+                                                                   "this_form_post"),
+         "UserInfoEditView": ("this_form_get", "this_form_post")}
 PRODUCTS = {"Funder": R, "LoanProduct": R, "Channel": R, "LprRate": R, "RepaymentMethod": R}
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {

@@ -8,8 +8,9 @@ from __future__ import annotations
 from flask import request
 from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.const import API_RESULT_RES_KEY
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
+
+from app.views.base import ModelInterface as SQLAInterface
 
 from ..extensions import db
 from ..models import (

@@ -34,7 +34,6 @@ from .enums import ApplicationState, DecisionOutcome, Recommendation, RepaymentM
 
 class Application(OwnedMixin, TimestampMixin, Model):
     __tablename__ = "application"
-    __large__ = True
     __table_args__ = (
         positive("amount"),
         CheckConstraint("months BETWEEN 1 AND 360", name="months_range"),
@@ -73,6 +72,7 @@ class Scorecard(TimestampMixin, Model):
     """A versioned scorecard; editing one creates a new version, old assessments keep theirs."""
 
     __tablename__ = "scorecard"
+    __small__ = True  # a short list: related fields may offer every row
     __table_args__ = (UniqueConstraint("name", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +96,7 @@ class ScoreGrade(Model):
     """Grade band: a score at or above ``min_score`` earns ``grade`` (A–E)."""
 
     __tablename__ = "score_grade"
+    __small__ = True  # a short list: related fields may offer every row
     __table_args__ = (UniqueConstraint("scorecard_id", "grade"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,6 +112,7 @@ class ScoreGrade(Model):
 
 class ScoreFactor(Model):
     __tablename__ = "score_factor"
+    __small__ = True  # a short list: related fields may offer every row
     __table_args__ = (UniqueConstraint("scorecard_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

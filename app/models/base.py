@@ -72,8 +72,10 @@ def utcnow() -> dt.datetime:
 
 
 class TimestampMixin:
+    # Indexed: lists are ordered newest first by default.
     created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime, default=utcnow, server_default=func.current_timestamp(), nullable=False
+        DateTime, default=utcnow, server_default=func.current_timestamp(), nullable=False,
+        index=True,
     )
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime, default=utcnow, onupdate=utcnow, server_default=func.current_timestamp(),

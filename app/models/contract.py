@@ -29,7 +29,6 @@ from .enums import (
 
 class Contract(OwnedMixin, TimestampMixin, Model):
     __tablename__ = "contract"
-    __large__ = True
     __table_args__ = (
         UniqueConstraint("kind", "year", "seq"),
         CheckConstraint("seq >= 1", name="seq"),
@@ -81,7 +80,6 @@ class ContractCounter(Model):
 class Reminder(Model):
     __tablename__ = "reminder"
     __scope_parent__ = "loan"  # scoped through its loan
-    __large__ = True
     __table_args__ = (
         UniqueConstraint("installment_id", "kind", "milestone"),
         Index("ix_reminder_state_scheduled", "state", "scheduled_on"),

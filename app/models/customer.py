@@ -36,7 +36,6 @@ class Customer(OwnedMixin, TimestampMixin, Model):
     """A borrower: a person (ID number) or an enterprise (unified social credit code)."""
 
     __tablename__ = "customer"
-    __large__ = True  # large table: related fields use AJAX search, never a full dropdown
     __table_args__ = (
         non_negative("monthly_income"),
         CheckConstraint("social_insurance_months >= 0", name="social_insurance_months"),
@@ -149,7 +148,6 @@ class Document(Model):
 
     __tablename__ = "document"
     __scope_parent__ = "customer"  # scoped through its customer
-    __large__ = True
     __table_args__ = (CheckConstraint("size_bytes >= 0", name="size_bytes"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -38,7 +38,7 @@ class ServiceFee(TimestampMixin, Model):
     loan = relationship("Loan")
 
     def __repr__(self) -> str:
-        return f"{self.amount}"
+        return f"#{self.id} ¥{self.amount}"
 
 
 class Commission(TimestampMixin, Model):
@@ -69,4 +69,4 @@ class Commission(TimestampMixin, Model):
     staff = relationship("Staff")
 
     def __repr__(self) -> str:
-        return f"{self.amount}"
+        return f"#{self.id} ¥{self.amount}"

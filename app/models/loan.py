@@ -42,7 +42,6 @@ ZERO = Decimal("0.00")
 
 class Loan(OwnedMixin, TimestampMixin, Model):
     __tablename__ = "loan"
-    __large__ = True
     __table_args__ = (
         positive("principal"),
         non_negative("annual_rate"),
@@ -94,7 +93,6 @@ class Loan(OwnedMixin, TimestampMixin, Model):
 class Installment(Model):
     __tablename__ = "installment"
     __scope_parent__ = "loan"  # scoped through its loan
-    __large__ = True
     __table_args__ = (
         UniqueConstraint("loan_id", "n"),
         CheckConstraint("n >= 1", name="n_positive"),
@@ -140,7 +138,6 @@ class Repayment(Model):
 
     __tablename__ = "repayment"
     __scope_parent__ = "loan"  # scoped through its loan
-    __large__ = True
     __table_args__ = (
         CheckConstraint("amount <> 0", name="amount_nonzero"),
         UniqueConstraint("loan_id", "reference"),

@@ -11,6 +11,7 @@ from .base import Model, TimestampMixin
 
 class Branch(TimestampMixin, Model):
     __tablename__ = "branch"
+    __small__ = True  # a short list: related fields may offer every row
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
@@ -27,6 +28,7 @@ class Branch(TimestampMixin, Model):
 
 class Team(TimestampMixin, Model):
     __tablename__ = "team"
+    __small__ = True  # a short list: related fields may offer every row
     __table_args__ = (UniqueConstraint("branch_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +49,7 @@ class Staff(TimestampMixin, Model):
     """A staff profile; the login itself is FAB's ``ab_user``."""
 
     __tablename__ = "staff"
+    __small__ = True  # a short list: related fields may offer every row
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), unique=True)

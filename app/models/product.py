@@ -30,6 +30,7 @@ from .enums import (
 
 class Funder(TimestampMixin, Model):
     __tablename__ = "funder"
+    __small__ = True  # a short list: related fields may offer every row
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
@@ -51,6 +52,7 @@ class RepaymentMethodOption(Model):
     """The four repayment methods as rows, so a product's allowed methods are a real relation."""
 
     __tablename__ = "repayment_method"
+    __small__ = True  # a short list: related fields may offer every row
     __table_args__ = (UniqueConstraint("code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +73,7 @@ product_method = Table(
 
 class LoanProduct(TimestampMixin, Model):
     __tablename__ = "loan_product"
+    __small__ = True  # a short list: related fields may offer every row
     __table_args__ = (
         CheckConstraint("min_amount > 0 AND max_amount >= min_amount", name="amount_range"),
         CheckConstraint("min_months >= 1 AND max_months <= 360 AND max_months >= min_months",
@@ -118,6 +121,7 @@ class Channel(TimestampMixin, Model):
     """A lead source or agent partner (渠道) and its commission rule."""
 
     __tablename__ = "channel"
+    __small__ = True  # a short list: related fields may offer every row
     __table_args__ = (
         CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name="commission_rate"),
         CheckConstraint("settle_days >= 0", name="settle_days"),

@@ -25,6 +25,7 @@ class LprRate(Model):
     """The one-year Loan Prime Rate in force from ``effective_date`` (legal cap = 4 × LPR)."""
 
     __tablename__ = "lpr_rate"
+    __small__ = True  # a short list: related fields may offer every row
     __table_args__ = (
         CheckConstraint("one_year_rate > 0 AND one_year_rate < 1", name="one_year_rate"),
     )
@@ -42,6 +43,7 @@ class FirmSetting(Model):
     """A named firm setting (firm name, address, credit code, policy limits…)."""
 
     __tablename__ = "firm_setting"
+    __small__ = True  # a short list: related fields may offer every row
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
@@ -56,7 +58,6 @@ class AuditLog(Model):
     """Append-only trail: who did what to which record, when, and why."""
 
     __tablename__ = "audit_log"
-    __large__ = True
     __table_args__ = (
         Index("ix_audit_log_entity_record", "entity", "record_id"),
         Index("ix_audit_log_at", "at"),

@@ -1,6 +1,5 @@
 """Applications (进件), decisions, assessments and the scorecard configuration."""
 
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from ..models import (
@@ -13,11 +12,11 @@ from ..models import (
     ScoreFactor,
     ScoreGrade,
 )
-from .base import READ_ONLY, LoanDeskModelView
+from .base import READ_ONLY, LoanDeskModelView, ModelInterface
 
 
 class DecisionView(LoanDeskModelView):
-    datamodel = SQLAInterface(Decision)
+    datamodel = ModelInterface(Decision)
     entity, entity_plural = _l("Decision"), _l("Decisions")
     list_columns = ["decided_at", "application", "reviewer", "outcome", "approved_amount",
                     "approved_months", "approved_rate"]
@@ -30,7 +29,7 @@ class DecisionView(LoanDeskModelView):
 
 
 class AssessmentFactorView(LoanDeskModelView):
-    datamodel = SQLAInterface(AssessmentFactor)
+    datamodel = ModelInterface(AssessmentFactor)
     entity, entity_plural = _l("Factor points"), _l("Factor points")
     exclude_route_methods = READ_ONLY
     list_columns = ["factor_code", "value", "points", "reason"]
@@ -40,7 +39,7 @@ class AssessmentFactorView(LoanDeskModelView):
 
 
 class CreditAssessmentView(LoanDeskModelView):
-    datamodel = SQLAInterface(CreditAssessment)
+    datamodel = ModelInterface(CreditAssessment)
     entity, entity_plural = _l("Credit assessment"), _l("Credit assessments")
     exclude_route_methods = READ_ONLY
     list_columns = ["created_at", "application", "score", "grade", "recommendation",
@@ -53,7 +52,7 @@ class CreditAssessmentView(LoanDeskModelView):
 
 
 class ApplicationView(LoanDeskModelView):
-    datamodel = SQLAInterface(Application)
+    datamodel = ModelInterface(Application)
     entity, entity_plural = _l("Application"), _l("Applications")
     extra_permissions = ("can_reassign",)
     list_columns = ["number", "customer", "amount", "months", "product", "state", "owner",
@@ -69,7 +68,7 @@ class ApplicationView(LoanDeskModelView):
 
 
 class ScoreBinView(LoanDeskModelView):
-    datamodel = SQLAInterface(ScoreBin)
+    datamodel = ModelInterface(ScoreBin)
     entity, entity_plural = _l("Score bin"), _l("Score bins")
     list_columns = ["factor", "lower_bound", "upper_bound", "points", "reason"]
     search_columns = ["factor", "points"]
@@ -79,7 +78,7 @@ class ScoreBinView(LoanDeskModelView):
 
 
 class ScoreFactorView(LoanDeskModelView):
-    datamodel = SQLAInterface(ScoreFactor)
+    datamodel = ModelInterface(ScoreFactor)
     entity, entity_plural = _l("Score factor"), _l("Score factors")
     list_columns = ["scorecard", "sort_order", "code", "name"]
     search_columns = ["scorecard", "code", "name"]
@@ -89,7 +88,7 @@ class ScoreFactorView(LoanDeskModelView):
 
 
 class ScoreGradeView(LoanDeskModelView):
-    datamodel = SQLAInterface(ScoreGrade)
+    datamodel = ModelInterface(ScoreGrade)
     entity, entity_plural = _l("Grade band"), _l("Grade bands")
     list_columns = ["scorecard", "grade", "min_score"]
     search_columns = ["scorecard", "grade"]
@@ -98,7 +97,7 @@ class ScoreGradeView(LoanDeskModelView):
 
 
 class ScorecardView(LoanDeskModelView):
-    datamodel = SQLAInterface(Scorecard)
+    datamodel = ModelInterface(Scorecard)
     entity, entity_plural = _l("Scorecard"), _l("Scorecards")
     list_columns = ["name", "version", "base_score", "approve_min", "reject_below", "active"]
     search_columns = ["name", "active"]

@@ -1,14 +1,13 @@
 """Contracts and repayment reminders."""
 
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from ..models import Contract, Reminder
-from .base import READ_ONLY, LoanDeskModelView
+from .base import READ_ONLY, LoanDeskModelView, ModelInterface
 
 
 class ContractView(LoanDeskModelView):
-    datamodel = SQLAInterface(Contract)
+    datamodel = ModelInterface(Contract)
     entity, entity_plural = _l("Contract"), _l("Contracts")
     # Contracts are generated from loans, and an issued one is frozen: no generic edit.
     exclude_route_methods = READ_ONLY
@@ -21,7 +20,7 @@ class ContractView(LoanDeskModelView):
 
 
 class ReminderView(LoanDeskModelView):
-    datamodel = SQLAInterface(Reminder)
+    datamodel = ModelInterface(Reminder)
     entity, entity_plural = _l("Reminder"), _l("Reminders")
     exclude_route_methods = READ_ONLY
     list_columns = ["scheduled_on", "customer", "loan", "kind", "channel", "state", "attempts"]

@@ -1,11 +1,10 @@
 """Customers and their contacts, follow-ups, documents and consents."""
 
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from ..models import Consent, Contact, Customer, FollowUp
 from .applications import ApplicationView
-from .base import LoanDeskModelView
+from .base import LoanDeskModelView, ModelInterface
 from .contracts import ContractView
 from .documents import DocumentView
 from .loans import LoanView
@@ -13,7 +12,7 @@ from .sensitive import SensitiveViewMixin
 
 
 class ContactView(SensitiveViewMixin, LoanDeskModelView):
-    datamodel = SQLAInterface(Contact)
+    datamodel = ModelInterface(Contact)
     entity, entity_plural = _l("Contact"), _l("Contacts")
     list_columns = ["customer", "name", "relation", "phone"]
     search_columns = ["name", "relation"]
@@ -23,7 +22,7 @@ class ContactView(SensitiveViewMixin, LoanDeskModelView):
 
 
 class FollowUpView(LoanDeskModelView):
-    datamodel = SQLAInterface(FollowUp)
+    datamodel = ModelInterface(FollowUp)
     entity, entity_plural = _l("Follow-up"), _l("Follow-ups")
     list_columns = ["happened_at", "customer", "staff", "method", "note", "next_date"]
     search_columns = ["method", "happened_at", "next_date", "note"]
@@ -34,7 +33,7 @@ class FollowUpView(LoanDeskModelView):
 
 
 class ConsentView(LoanDeskModelView):
-    datamodel = SQLAInterface(Consent)
+    datamodel = ModelInterface(Consent)
     entity, entity_plural = _l("Consent"), _l("Consents")
     list_columns = ["customer", "scope", "purpose", "granted_on", "expires_on", "revoked_on"]
     search_columns = ["scope", "granted_on", "expires_on", "revoked_on"]
@@ -45,7 +44,7 @@ class ConsentView(LoanDeskModelView):
 
 
 class CustomerView(SensitiveViewMixin, LoanDeskModelView):
-    datamodel = SQLAInterface(Customer)
+    datamodel = ModelInterface(Customer)
     entity, entity_plural = _l("Customer"), _l("Customers")
     extra_permissions = ("can_reassign",)
     list_columns = ["name", "kind", "phone", "city", "status", "channel", "owner", "created_at"]

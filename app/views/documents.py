@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -17,7 +16,7 @@ from ..models import Application, Customer, Document
 from ..models.enums import DocumentKind
 from ..permissions import MODEL_VIEW_METHODS
 from ..scoping import current_scope
-from .base import READ_ONLY, LoanDeskModelView
+from .base import READ_ONLY, LoanDeskModelView, ModelInterface
 from .fields import AjaxSelectField, CodedSelectField
 
 
@@ -31,7 +30,7 @@ class UploadForm(FlaskForm):
 class DocumentView(LoanDeskModelView):
     """Listing, upload and download; there is no generic add or edit form for files."""
 
-    datamodel = SQLAInterface(Document)
+    datamodel = ModelInterface(Document)
     entity, entity_plural = _l("Document"), _l("Documents")
     exclude_route_methods = READ_ONLY
     method_permission_name = {**MODEL_VIEW_METHODS, "upload": "write", "file": "read"}

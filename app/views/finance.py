@@ -1,14 +1,13 @@
 """The firm's income: service fees and commissions."""
 
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from ..models import Commission, ServiceFee
-from .base import LoanDeskModelView
+from .base import LoanDeskModelView, ModelInterface
 
 
 class ServiceFeeView(LoanDeskModelView):
-    datamodel = SQLAInterface(ServiceFee)
+    datamodel = ModelInterface(ServiceFee)
     entity, entity_plural = _l("Service fee"), _l("Service fees")
     list_columns = ["application", "loan", "basis", "amount", "due_on_event", "due_date",
                     "state"]
@@ -21,7 +20,7 @@ class ServiceFeeView(LoanDeskModelView):
 
 
 class CommissionView(LoanDeskModelView):
-    datamodel = SQLAInterface(Commission)
+    datamodel = ModelInterface(Commission)
     entity, entity_plural = _l("Commission"), _l("Commissions")
     list_columns = ["loan", "channel", "staff", "basis", "rate", "amount", "state",
                     "payable_on", "paid_on"]

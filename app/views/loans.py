@@ -1,16 +1,15 @@
 """Loans, their installments and repayments."""
 
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from ..models import Installment, Loan, Repayment, RepaymentAllocation
-from .base import NEVER, READ_ONLY, LoanDeskModelView
+from .base import NEVER, READ_ONLY, LoanDeskModelView, ModelInterface
 
 
 class InstallmentView(LoanDeskModelView):
     """Installments come from the schedule engine; staff read them, never type them."""
 
-    datamodel = SQLAInterface(Installment)
+    datamodel = ModelInterface(Installment)
     entity, entity_plural = _l("Installment"), _l("Installments")
     exclude_route_methods = READ_ONLY
     list_columns = ["loan", "n", "due_date", "principal", "interest", "fee", "penalty",
@@ -23,7 +22,7 @@ class InstallmentView(LoanDeskModelView):
 
 
 class RepaymentAllocationView(LoanDeskModelView):
-    datamodel = SQLAInterface(RepaymentAllocation)
+    datamodel = ModelInterface(RepaymentAllocation)
     entity, entity_plural = _l("Allocation"), _l("Allocations")
     exclude_route_methods = READ_ONLY
     list_columns = ["repayment", "installment", "part", "amount"]
@@ -33,7 +32,7 @@ class RepaymentAllocationView(LoanDeskModelView):
 
 
 class RepaymentView(LoanDeskModelView):
-    datamodel = SQLAInterface(Repayment)
+    datamodel = ModelInterface(Repayment)
     entity, entity_plural = _l("Repayment"), _l("Repayments")
     # Money received is never edited or deleted in place: mistakes are reversed.
     exclude_route_methods = NEVER | {"edit", "delete"}
@@ -47,7 +46,7 @@ class RepaymentView(LoanDeskModelView):
 
 
 class LoanView(LoanDeskModelView):
-    datamodel = SQLAInterface(Loan)
+    datamodel = ModelInterface(Loan)
     entity, entity_plural = _l("Loan"), _l("Loans")
     list_columns = ["number", "customer", "principal", "annual_rate", "months", "method",
                     "funder", "state", "disbursed_on", "days_past_due"]

@@ -1,4 +1,8 @@
-"""``/lookup/<table>``: the AJAX search behind related-field selects (20 rows a page)."""
+"""``/lookup/<table>``: the AJAX search behind related-field selects (20 rows a page).
+
+Any LoanDesk table not declared ``__small__`` can be looked up; the rows offered are those
+the user may read and reach (the same scoping as everywhere else).
+"""
 
 from __future__ import annotations
 
@@ -8,31 +12,20 @@ from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import or_, select
 
 from ..extensions import db
-from ..models import (
-    Application,
-    Contract,
-    Customer,
-    Document,
-    Installment,
-    Loan,
-    Repayment,
-)
-from ..models.settings import AuditLog
+from ..models import Model
 from ..scoping import scoped
+from .base import is_large
 
 PAGE = 20
+SEARCHED = ("number", "name", "original_name", "reference", "username")
 
-# table → (model, columns matched by prefix); the user needs "can read" on the model.
-LOOKUPS = {
-    "customer": (Customer, ("name",)),
-    "application": (Application, ("number",)),
-    "loan": (Loan, ("number",)),
-    "contract": (Contract, ("number",)),
-    "document": (Document, ("original_name",)),
-    "installment": (Installment, ()),
-    "repayment": (Repayment, ("reference",)),
-    "audit_log": (AuditLog, ("username",)),
-}
+
+def lookup_model(table: str):
+    for mapper in Model.registry.mappers:
+        model = mapper.class_
+        if getattr(model, "__tablename__", None) == table and is_large(model):
+            return model
+    return None
 
 
 class LookupView(BaseView):
@@ -44,11 +37,11 @@ class LookupView(BaseView):
     @expose("/<table>")
     @has_access
     def lookup(self, table: str):
-        if table not in LOOKUPS:
+        model = lookup_model(table)
+        if model is None or not self.appbuilder.sm.has_access("can_read", model.__name__):
             abort(404)
-        model, columns = LOOKUPS[table]
-        if not self.appbuilder.sm.has_access("can_read", model.__name__):
-            abort(404)
+        columns = getattr(model, "__lookup__", None) or [
+            c for c in SEARCHED if c in model.__mapper__.columns][:1]
         term = (request.args.get("q") or "").strip()[:50]
         try:
             page = max(1, int(request.args.get("page", 1)))

@@ -1,14 +1,13 @@
 """Organisation screens: branches, teams, staff profiles."""
 
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from ..models import Branch, Staff, Team
-from .base import LoanDeskModelView
+from .base import LoanDeskModelView, ModelInterface
 
 
 class StaffView(LoanDeskModelView):
-    datamodel = SQLAInterface(Staff)
+    datamodel = ModelInterface(Staff)
     entity, entity_plural = _l("Staff member"), _l("Staff")
     list_columns = ["full_name", "employee_no", "branch", "team", "title", "phone", "active"]
     search_columns = ["full_name", "employee_no", "branch", "team", "active"]
@@ -19,7 +18,7 @@ class StaffView(LoanDeskModelView):
 
 
 class TeamView(LoanDeskModelView):
-    datamodel = SQLAInterface(Team)
+    datamodel = ModelInterface(Team)
     entity, entity_plural = _l("Team"), _l("Teams")
     list_columns = ["name", "branch", "leader"]
     search_columns = ["name", "branch"]
@@ -29,7 +28,7 @@ class TeamView(LoanDeskModelView):
 
 
 class BranchView(LoanDeskModelView):
-    datamodel = SQLAInterface(Branch)
+    datamodel = ModelInterface(Branch)
     entity, entity_plural = _l("Branch"), _l("Branches")
     list_columns = ["code", "name", "city", "phone"]
     search_columns = ["code", "name", "city"]

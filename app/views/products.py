@@ -1,14 +1,13 @@
 """Funders, loan products and channels."""
 
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from ..models import Channel, Funder, LoanProduct
-from .base import LoanDeskModelView
+from .base import LoanDeskModelView, ModelInterface
 
 
 class LoanProductView(LoanDeskModelView):
-    datamodel = SQLAInterface(LoanProduct)
+    datamodel = ModelInterface(LoanProduct)
     entity, entity_plural = _l("Loan product"), _l("Loan products")
     list_columns = ["code", "name", "funder", "min_amount", "max_amount", "min_months",
                     "max_months", "min_rate", "max_rate", "active"]
@@ -23,7 +22,7 @@ class LoanProductView(LoanDeskModelView):
 
 
 class FunderView(LoanDeskModelView):
-    datamodel = SQLAInterface(Funder)
+    datamodel = ModelInterface(Funder)
     entity, entity_plural = _l("Funder"), _l("Funders")
     list_columns = ["name", "kind", "licence_no", "contact_name", "phone", "active"]
     search_columns = ["name", "kind", "active"]
@@ -35,7 +34,7 @@ class FunderView(LoanDeskModelView):
 
 
 class ChannelView(LoanDeskModelView):
-    datamodel = SQLAInterface(Channel)
+    datamodel = ModelInterface(Channel)
     entity, entity_plural = _l("Channel"), _l("Channels")
     list_columns = ["code", "name", "kind", "commission_basis", "commission_rate",
                     "settle_days", "active"]

@@ -1,14 +1,13 @@
 """Configuration: the LPR table, firm settings and the (read-only) audit log."""
 
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from ..models import AuditLog, FirmSetting, LprRate, RepaymentMethodOption
-from .base import NEVER, READ_ONLY, LoanDeskModelView
+from .base import NEVER, READ_ONLY, LoanDeskModelView, ModelInterface
 
 
 class LprRateView(LoanDeskModelView):
-    datamodel = SQLAInterface(LprRate)
+    datamodel = ModelInterface(LprRate)
     entity, entity_plural = _l("LPR rate"), _l("LPR rates")
     list_columns = ["effective_date", "one_year_rate", "five_year_rate"]
     search_columns = ["effective_date"]
@@ -17,7 +16,7 @@ class LprRateView(LoanDeskModelView):
 
 
 class FirmSettingView(LoanDeskModelView):
-    datamodel = SQLAInterface(FirmSetting)
+    datamodel = ModelInterface(FirmSetting)
     entity, entity_plural = _l("Firm setting"), _l("Firm settings")
     exclude_route_methods = NEVER | {"add", "delete"}
     list_columns = ["key", "value", "description"]
@@ -30,7 +29,7 @@ class FirmSettingView(LoanDeskModelView):
 
 
 class RepaymentMethodView(LoanDeskModelView):
-    datamodel = SQLAInterface(RepaymentMethodOption)
+    datamodel = ModelInterface(RepaymentMethodOption)
     entity, entity_plural = _l("Repayment method"), _l("Repayment methods")
     exclude_route_methods = READ_ONLY
     class_permission_name = "RepaymentMethod"
@@ -43,7 +42,7 @@ class RepaymentMethodView(LoanDeskModelView):
 class AuditLogView(LoanDeskModelView):
     """Append-only: nobody, Admin included, may edit or delete an entry."""
 
-    datamodel = SQLAInterface(AuditLog)
+    datamodel = ModelInterface(AuditLog)
     entity, entity_plural = _l("Audit entry"), _l("Audit log")
     exclude_route_methods = READ_ONLY
     list_columns = ["at", "username", "action", "entity", "record_id", "purpose", "ip"]

@@ -1,0 +1,1 @@
+"""Benchmarks: large-data seeding and page timings (see bench/README.md)."""
