@@ -12,8 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import current_app
+from flask import abort, current_app, request
+from flask_appbuilder import expose
+from flask_appbuilder.api import protect, safe
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
+from flask_appbuilder.security.decorators import permission_name
+from flask_appbuilder.security.sqla.apis.user.api import UserApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import gettext
 from sqlalchemy import select
@@ -38,12 +42,44 @@ def _now() -> dt.datetime:
 
 
 def _without_download(view):
-    """FAB's security screens, minus download/<filename> (it would serve any stored file)."""
-    return type(view.__name__, (view,), {
-        "exclude_route_methods": set(view.exclude_route_methods) | {"download"}})
+    """FAB's security screens, minus download/<filename> (it would serve any stored file),
+    and with bulk-action routes only where the screen has actions (an unknown action name
+    made FAB answer 500)."""
+    has_actions = any(hasattr(getattr(view, n, None), "_action") for n in dir(view))
+    excluded = set(view.exclude_route_methods) | {"download"}
+    body = {"exclude_route_methods": excluded}
+    if not has_actions:
+        excluded |= {"action", "action_post"}
+    else:
+        @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+        def action(self, name, pk):
+            if name not in self.actions:
+                abort(404)
+            return view.action(self, name, pk)
+        @expose("/action_post", methods=["POST"])
+        def action_post(self):
+            if request.form.get("action") not in self.actions:
+                abort(404)
+            return view.action_post(self)
+        body["action"], body["action_post"] = action, action_post
+    return type(view.__name__, (view,), body)
+
+
+class _UserApi(UserApi):
+    """FAB's user API answered 500 to a PUT on a user that does not exist."""
+
+    @expose("/<pk>", methods=("PUT",))
+    @protect()
+    @safe
+    @permission_name("put")
+    def put(self, pk):
+        if self.datamodel.get(pk, self._base_filters) is None:
+            return self.response_404()
+        return UserApi.put(self, pk)
 
 
 class LoanDeskSecurityManager(SecurityManager):
+    user_api = _UserApi
     userdbmodelview = _without_download(SecurityManager.userdbmodelview)
     rolemodelview = _without_download(SecurityManager.rolemodelview)
     groupmodelview = _without_download(SecurityManager.groupmodelview)
