@@ -57,7 +57,10 @@ def ownership_error(item, *, creating: bool, may_reassign: bool) -> str | None:
     """
     bad = _related_out_of_scope(item)
     if bad is not None:
-        return gettext("The selected %(field)s does not exist.", field=bad)
+        from .views.labels import COLUMN_LABELS  # late: the views import this module
+
+        return gettext("The selected %(field)s does not exist.",
+                       field=str(COLUMN_LABELS.get(bad, bad)))
     if not isinstance(item, OwnedMixin):
         return None
     scope = current_scope()
