@@ -17,7 +17,7 @@ from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Numeric
+from sqlalchemy import Boolean, DateTime, Numeric
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField
 
@@ -71,6 +71,28 @@ def money_text(value: object) -> str:
     return "" if value is None else f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
 
 
+def rate_text(value: object) -> str:
+    """0.123456 → 12.3456%: staff read rates as percentages."""
+    if not isinstance(value, Decimal):
+        return "" if value is None else str(value)
+    return format((value * 100).normalize(), "f") + "%"
+
+
+def yes_no(value: object) -> str:
+    return "" if value is None else str(_l("Yes") if value else _l("No"))
+
+
+def minute_text(value) -> str:
+    return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
+
+
+def blank_none(value: object) -> object:
+    return "" if value is None else value
+
+
+RATE_HELP = _l("A fraction of one: 0.12 means 12% a year.")
+
+
 def neutralise_csv(value: object) -> str:
     """Text a spreadsheet would run as a formula is prefixed with a quote."""
     text = "" if value is None else str(value)
@@ -119,6 +141,7 @@ class LoanDeskModelView(ModelView):
         # Per-instance copies: FAB mutates these dicts, and one class serves many apps (tests).
         self.label_columns = {**COLUMN_LABELS, **(self.label_columns or {})}
         self.formatters_columns = dict(self.formatters_columns or {})
+        self.description_columns = dict(self.description_columns or {})
         self.add_form_extra_fields = dict(self.add_form_extra_fields or {})
         self.edit_form_extra_fields = dict(self.edit_form_extra_fields or {})
         self.search_form_extra_fields = dict(self.search_form_extra_fields or {})
@@ -151,11 +174,19 @@ class LoanDeskModelView(ModelView):
                     self._coded_column(name, enum, col.nullable)
                 elif isinstance(col.type, Numeric) and col.type.scale == 2:
                     self.formatters_columns.setdefault(name, money_text)
+                elif isinstance(col.type, Numeric) and col.type.scale == 6:
+                    self.formatters_columns.setdefault(name, rate_text)
+                    self.description_columns.setdefault(name, RATE_HELP)
                 elif isinstance(col.type, Boolean):
+                    self.formatters_columns.setdefault(name, yes_no)
                     # FAB marks a NOT NULL boolean "required", so an unticked box (False)
                     # could never be saved.
                     for extra in (self.add_form_extra_fields, self.edit_form_extra_fields):
                         extra.setdefault(name, BooleanField(self.label_columns.get(name)))
+                elif isinstance(col.type, DateTime):
+                    self.formatters_columns.setdefault(name, minute_text)
+                else:
+                    self.formatters_columns.setdefault(name, blank_none)
             elif name in mapper.relationships:
                 rel = mapper.relationships[name]
                 target = rel.mapper.class_

@@ -70,5 +70,6 @@ class CustomerView(SensitiveViewMixin, LoanDeskModelView):
         (_l("Record"), {"fields": ["last_followup_at", "created_at", "updated_at"]}),
     ]
     base_order = ("created_at", "desc")
+    formatters_columns = {"gender": lambda v: {"M": _l("Male"), "F": _l("Female")}.get(v, v or "")}
     related_views = [ContactView, FollowUpView, DocumentView, ConsentView, ApplicationView,
                      LoanView, ContractView]

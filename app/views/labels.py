@@ -78,7 +78,7 @@ COLUMN_LABELS = {
     "one_year_rate": _l("1-year LPR"), "five_year_rate": _l("5-year LPR"), "key": _l("Setting"),
     "value": _l("Value"), "at": _l("Time"), "username": _l("User"), "action": _l("Action"),
     "entity": _l("Record type"), "record_id": _l("Record ID"), "changes": _l("Changes"),
-    "ip": _l("IP address"), "contacts": _l("Contacts"), "followups": _l("Follow-ups"),
+    "ip": _l("IP address"), "bank_name": _l("Bank"), "bank_card": _l("Bank card number"), "contacts": _l("Contacts"), "followups": _l("Follow-ups"),
     "documents": _l("Documents"), "consents": _l("Consents"), "factors": _l("Factors"),
     "grades": _l("Grades"), "bins": _l("Bins"), "installments": _l("Installments"),
     "repayments": _l("Repayments"), "allocations": _l("Allocations"),
