@@ -276,6 +276,9 @@ class LoanDeskModelView(ModelView):
             writer = csv.writer(buf)
             buf.write("\ufeff")  # Excel needs the BOM to read UTF-8 Chinese text
             writer.writerow(headers)
+            yield buf.getvalue()  # the download starts at once, before the first batch
+            buf.seek(0)
+            buf.truncate()
             for item in query.yield_per(CSV_BATCH):
                 writer.writerow([neutralise_csv(self._csv_value(item, c)) for c in columns])
                 if buf.tell() > 64 * 1024:
