@@ -56,7 +56,7 @@ def _database_url() -> str:
 
 
 class Config:
-    APP_NAME = os.environ.get("LOANDESK_APP_NAME", "LoanDesk 助贷管理")
+    APP_NAME = os.environ.get("LOANDESK_APP_NAME", "LoanDesk")
     SECRET_KEY = _secret_key()
     LOANDESK_DATA_KEY = _data_key()
     SQLALCHEMY_DATABASE_URI = _database_url()

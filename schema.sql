@@ -365,6 +365,15 @@ CREATE INDEX ix_team_branch_id ON team (branch_id);
 
 CREATE INDEX ix_team_created_at ON team (created_at);
 
+CREATE TABLE user_setting (
+	id SERIAL NOT NULL, 
+	user_id INTEGER NOT NULL, 
+	locale VARCHAR(16), 
+	CONSTRAINT pk_user_setting PRIMARY KEY (id), 
+	CONSTRAINT uq_user_setting_user_id UNIQUE (user_id), 
+	CONSTRAINT fk_user_setting_user_id_ab_user FOREIGN KEY(user_id) REFERENCES ab_user (id) ON DELETE CASCADE
+);
+
 CREATE TABLE ab_permission_view_role (
 	id INTEGER NOT NULL, 
 	permission_view_id INTEGER, 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import abort, current_app, request
+from flask import abort, current_app, has_request_context, request, session
 from flask_appbuilder import expose
 from flask_appbuilder.api import protect, safe
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
@@ -46,8 +46,12 @@ def _without_download(view):
     and with bulk-action routes only where the screen has actions (an unknown action name
     made FAB answer 500)."""
     has_actions = any(hasattr(getattr(view, n, None), "_action") for n in dir(view))
+    from .views.labels import COLUMN_LABELS
+
     excluded = set(view.exclude_route_methods) | {"download"}
-    body = {"exclude_route_methods": excluded}
+    # FAB leaves some columns of its screens unlabelled (shown as English code names).
+    body = {"exclude_route_methods": excluded,
+            "label_columns": {**COLUMN_LABELS, **(view.label_columns or {})}}
     if not has_actions:
         excluded |= {"action", "action_post"}
     else:
@@ -134,5 +138,10 @@ class LoanDeskSecurityManager(SecurityManager):
             if lock is not None:
                 self.session.delete(lock)
             record("login", "user", user.id, None, acting=user)
+            from .i18n import _user_locale
+
+            saved = _user_locale(user.id)
+            if saved in current_app.config["LANGUAGES"] and has_request_context():
+                session["locale"] = saved  # the user's language follows them to any browser
         self.session.commit()
         return user

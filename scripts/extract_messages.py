@@ -17,7 +17,8 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 FAB = Path(flask_appbuilder.__file__).parent
 PYBABEL = str(Path(sys.executable).with_name("pybabel"))  # not -m: FAB has a "babel" package
-KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "N_", "-k", "_", "-k", "gettext"]
+KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "N_", "-k", "_", "-k", "gettext",
+            "-k", "lazy_formatter_gettext"]
 
 
 def extract(source: Path, mapping: Path, output: Path) -> None:

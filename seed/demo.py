@@ -53,7 +53,7 @@ from .scorecard import seed_default_scorecard
 
 # username, first name, last name, role, branch code
 DEMO_USERS = [
-    ("admin", "管理员", "", "Admin", "FZ"),
+    ("admin", "系统", "管理员", "Admin", "FZ"),
     ("manager", "林", "经理", "Manager", "FZ"),
     ("sales1", "陈", "晓东", "Sales", "FZ"),
     ("sales2", "黄", "丽华", "Sales", "FZ"),

@@ -14,6 +14,7 @@ DEFAULT_SETTINGS = {
     "firm.phone": ("0591-88880000", "Firm phone"),
     "policy.rate_cap_override": ("", ("Own annual rate cap for licensed lenders, e.g. 0.24; "
                                       "empty = 4 × one-year LPR")),
+    "ui.default_locale": ("zh_CN", "The firm's default language: zh_CN or en"),
     "pool.idle_days": ("30", "Days without follow-up before a customer returns to the pool"),
     "pool.daily_claim_limit": ("10", "Customers a salesperson may claim from the pool a day"),
 }

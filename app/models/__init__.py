@@ -17,5 +17,5 @@ from .finance import Commission, ServiceFee  # noqa: F401
 from .loan import Installment, Loan, Repayment, RepaymentAllocation  # noqa: F401
 from .org import Branch, Staff, Team  # noqa: F401
 from .product import Channel, Funder, LoanProduct, RepaymentMethodOption  # noqa: F401
-from .security import LoginLockout  # noqa: F401
+from .security import LoginLockout, UserSetting  # noqa: F401
 from .settings import AuditLog, FirmSetting, LprRate  # noqa: F401

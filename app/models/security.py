@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Model
@@ -20,3 +20,15 @@ class LoginLockout(Model):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class UserSetting(Model):
+    """Per-login preferences that follow the person across sessions (the UI language)."""
+
+    __tablename__ = "user_setting"
+    __small__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"),
+                                         unique=True)
+    locale: Mapped[str | None] = mapped_column(String(16))

@@ -8,6 +8,7 @@ large tables, money formatted as money, and a streamed CSV export of the filtere
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterator
 from decimal import Decimal
@@ -17,12 +18,13 @@ from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, DateTime, Numeric
+from sqlalchemy import Boolean, Date, DateTime, Numeric
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField
 
 from ..audit import record
 from ..extensions import db
+from ..i18n import format_day, format_minute, format_money
 from ..models.enums import LabelledEnum
 from ..permissions import MODEL_VIEW_METHODS, check_ownership
 from ..scoping import ScopeFilter, is_scoped
@@ -67,9 +69,6 @@ def is_large(model: type) -> bool:
     return model.__module__.startswith("app.") and not getattr(model, "__small__", False)
 
 
-def money_text(value: object) -> str:
-    return "" if value is None else f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
-
 
 def rate_text(value: object) -> str:
     """0.123456 → 12.3456%: staff read rates as percentages."""
@@ -81,9 +80,6 @@ def rate_text(value: object) -> str:
 def yes_no(value: object) -> str:
     return "" if value is None else str(_l("Yes") if value else _l("No"))
 
-
-def minute_text(value) -> str:
-    return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
 
 
 def blank_none(value: object) -> object:
@@ -173,7 +169,7 @@ class LoanDeskModelView(ModelView):
                 elif enum is not None:
                     self._coded_column(name, enum, col.nullable)
                 elif isinstance(col.type, Numeric) and col.type.scale == 2:
-                    self.formatters_columns.setdefault(name, money_text)
+                    self.formatters_columns.setdefault(name, format_money)
                 elif isinstance(col.type, Numeric) and col.type.scale == 6:
                     self.formatters_columns.setdefault(name, rate_text)
                     self.description_columns.setdefault(name, RATE_HELP)
@@ -184,7 +180,9 @@ class LoanDeskModelView(ModelView):
                     for extra in (self.add_form_extra_fields, self.edit_form_extra_fields):
                         extra.setdefault(name, BooleanField(self.label_columns.get(name)))
                 elif isinstance(col.type, DateTime):
-                    self.formatters_columns.setdefault(name, minute_text)
+                    self.formatters_columns.setdefault(name, format_minute)
+                elif isinstance(col.type, Date):
+                    self.formatters_columns.setdefault(name, format_day)
                 else:
                     self.formatters_columns.setdefault(name, blank_none)
             elif name in mapper.relationships:
@@ -299,5 +297,7 @@ class LoanDeskModelView(ModelView):
                 return ""
         if callable(value):
             value = value()
+        if isinstance(value, Decimal | dt.date):
+            return value.isoformat() if isinstance(value, dt.date) else value  # machine-readable
         formatter = self.formatters_columns.get(column)
         return formatter(value) if formatter else value
