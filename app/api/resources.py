@@ -13,6 +13,7 @@ from flask_babel import gettext
 from app.views.base import ModelInterface as SQLAInterface
 
 from ..extensions import db
+from ..intake.identity import identity_errors, normalise_identity
 from ..models import (
     Application,
     Channel,
@@ -72,13 +73,13 @@ class LoanDeskRestApi(ModelRestApi):
         try:
             return super().post_headless()
         except OwnershipRefused as refused:
-            return self.response_422(message=str(refused))
+            return self.response_422(message=refused.args[0])
 
     def put_headless(self, pk):
         try:
             return super().put_headless(pk)
         except OwnershipRefused as refused:
-            return self.response_422(message=str(refused))
+            return self.response_422(message=refused.args[0])
 
 
 class CustomerApi(LoanDeskRestApi):
@@ -86,6 +87,25 @@ class CustomerApi(LoanDeskRestApi):
 
     resource_name = "customers"
     method_permission_name = {**MODEL_API_METHODS, "sensitive": "view_sensitive"}
+
+    def pre_add(self, item) -> None:
+        self._check_identity(item, creating=True)
+        super().pre_add(item)
+
+    def pre_update(self, item) -> None:
+        self._check_identity(item, creating=False)
+        super().pre_update(item)
+
+    def _check_identity(self, item, creating: bool) -> None:
+        normalise_identity(item)
+        errors = identity_errors(item.kind, item.id_number, item.credit_code, item.phone,
+                                 own_id=None if creating else item.id, creating=creating)
+        if errors:
+            if creating and item in db.session:
+                db.session.expunge(item)
+            else:
+                db.session.rollback()
+            raise OwnershipRefused(errors)
 
     @expose("/<int:pk>/sensitive", methods=["POST"])
     @protect()

@@ -199,9 +199,11 @@ class LoanDeskModelView(ModelView):
 
     def _sensitive_column(self, name: str, mask) -> None:
         self.formatters_columns[name] = lambda v, _mask=mask: masked(_mask, v)
-        for extra in (self.add_form_extra_fields, self.edit_form_extra_fields):
-            extra.setdefault(name, SensitiveField(self.label_columns.get(name), mask=mask,
-                                                  description=SENSITIVE_HELP))
+        self.add_form_extra_fields.setdefault(
+            name, SensitiveField(self.label_columns.get(name), mask=mask))
+        self.edit_form_extra_fields.setdefault(
+            name, SensitiveField(self.label_columns.get(name), mask=mask,
+                                 description=SENSITIVE_HELP))
 
     def _coded_column(self, name: str, enum: type[LabelledEnum], nullable: bool) -> None:
         labels = enum.labels()

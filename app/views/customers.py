@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from ..intake.identity import normalise_identity, with_identity_checks
 from ..models import Consent, Contact, Customer, FollowUp
 from .applications import ApplicationView
 from .base import LoanDeskModelView, ModelInterface
@@ -70,6 +71,20 @@ class CustomerView(SensitiveViewMixin, LoanDeskModelView):
         (_l("Record"), {"fields": ["last_followup_at", "created_at", "updated_at"]}),
     ]
     base_order = ("created_at", "desc")
+
+    def _init_forms(self):
+        super()._init_forms()
+        self.add_form = with_identity_checks(self.add_form)
+        self.edit_form = with_identity_checks(self.edit_form)
+
+    def pre_add(self, item):
+        normalise_identity(item)
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        normalise_identity(item)
+        super().pre_update(item)
+
     formatters_columns = {"gender": lambda v: {"M": _l("Male"), "F": _l("Female")}.get(v, v or "")}
     related_views = [ContactView, FollowUpView, DocumentView, ConsentView, ApplicationView,
                      LoanView, ContractView]

@@ -1,0 +1,39 @@
+"""The application life cycle (DESIGN.md): which state may follow which, in one table.
+
+draft → submitted → scoring → under_review → approved | rejected | withdrawn → contracted →
+disbursed → repaying → settled | overdue → written_off.  A reviewer may also return an
+application for more documents (under_review → draft).
+"""
+
+from __future__ import annotations
+
+from app.domain import DomainError
+from app.domain.i18n import N_
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"submitted", "withdrawn"}),
+    "submitted": frozenset({"scoring", "withdrawn"}),
+    "scoring": frozenset({"under_review", "rejected"}),
+    "under_review": frozenset({"approved", "rejected", "withdrawn", "draft"}),
+    "approved": frozenset({"contracted", "withdrawn"}),
+    "rejected": frozenset(),
+    "withdrawn": frozenset(),
+    "contracted": frozenset({"disbursed", "withdrawn"}),
+    "disbursed": frozenset({"repaying"}),
+    "repaying": frozenset({"settled", "overdue"}),
+    "overdue": frozenset({"repaying", "settled", "written_off"}),
+    "settled": frozenset(),
+    "written_off": frozenset(),
+}
+IN_PROGRESS = frozenset({"draft", "submitted", "scoring", "under_review", "approved",
+                         "contracted"})
+
+
+def check_transition(current: str, target: str) -> None:
+    """Raise DomainError (field "to") unless ``current`` may move to ``target``."""
+    if target not in TRANSITIONS:
+        raise DomainError.single("to", N_("Unknown state %(to)s."), to=target)
+    if target not in TRANSITIONS.get(current, frozenset()):
+        raise DomainError.single(
+            "to", N_("An application in state %(current)s cannot move to %(to)s."),
+            current=current, to=target)

@@ -1,0 +1,1 @@
+"""Intake to decision: identity checks, duplicates, scoring, matching, assignment, review."""

@@ -1,0 +1,110 @@
+"""Who a customer is: valid identifiers (GB 11643, GB 32100, mobile) and no duplicates.
+
+A customer with the same ID number or phone is never created twice: the salesperson is told
+that it exists and whom to ask, and nothing else about the other record.  The database's
+unique keys on the search hashes hold the line when two people submit at the same instant.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext
+from sqlalchemy import select
+
+from app.crypto import search_hash
+from app.domain.validators import (
+    credit_code_error,
+    id_number_error,
+    mobile_error,
+    normalize_id_number,
+    normalize_mobile,
+)
+from app.extensions import db
+from app.models import Customer, Staff
+
+
+def identity_errors(kind: str, id_number: str | None, credit_code: str | None,
+                    phone: str | None, own_id: int | None = None,
+                    creating: bool = True) -> dict[str, str]:
+    """{field: translated message} for bad or already-registered identifiers.  On an edit,
+    an empty ID number or phone means "keep the stored one"."""
+    errors: dict[str, str] = {}
+    if kind == "person" and id_number:
+        if (problem := id_number_error(id_number)) is not None:
+            errors["id_number"] = gettext(problem)
+    elif kind == "person" and creating:
+        errors["id_number"] = gettext("A person needs an ID number.")
+    if kind == "enterprise":
+        if not credit_code:
+            errors["credit_code"] = gettext("An enterprise needs its unified social credit code.")
+        elif (problem := credit_code_error(credit_code)) is not None:
+            errors["credit_code"] = gettext(problem)
+    if not phone and creating:
+        errors["phone"] = gettext("Enter the customer's mobile number.")
+    elif phone and (problem := mobile_error(phone)) is not None:
+        errors["phone"] = gettext(problem)
+    checks = [("id_number", Customer.id_number_hash, id_number and normalize_id_number(id_number)),
+              ("phone", Customer.phone_hash, phone and normalize_mobile(phone))]
+    for field, column, value in checks:
+        if field in errors or not value:
+            continue
+        owner = _existing_owner(column, search_hash(value), own_id)
+        if owner is not None:
+            errors[field] = owner
+    if kind == "enterprise" and credit_code and "credit_code" not in errors:
+        owner = _existing_owner(Customer.credit_code, credit_code.strip().upper(), own_id)
+        if owner is not None:
+            errors["credit_code"] = owner
+    return errors
+
+
+def _existing_owner(column, value, own_id: int | None) -> str | None:
+    query = select(Customer.id, Customer.owner_id).where(column == value)
+    if own_id is not None:
+        query = query.where(Customer.id != own_id)
+    row = db.session.execute(query).first()  # all owners: a duplicate is one whoever has it
+    if row is None:
+        return None
+    staff = db.session.get(Staff, row.owner_id) if row.owner_id else None
+    if staff is None:
+        return gettext("This customer is already registered, in the public pool: claim it "
+                       "there instead of creating it again.")
+    return gettext("This customer is already registered and looked after by %(name)s "
+                   "(%(branch)s); please contact them.", name=staff.full_name,
+                   branch=staff.branch.name)
+
+
+def with_identity_checks(form_class):
+    """The customer form, plus the identity and duplicate checks as field errors."""
+
+    class CustomerForm(form_class):
+        def validate(self, extra_validators=None):
+            ok = super().validate(extra_validators)
+            own_id = request.view_args.get("pk") if request.view_args else None
+            errors = identity_errors(
+                self.kind.data, _typed(self, "id_number"), _typed(self, "credit_code"),
+                _typed(self, "phone"), own_id=int(own_id) if own_id else None,
+                creating=own_id is None)
+            for field, message in errors.items():
+                getattr(self, field).errors = [*getattr(self, field).errors, message]
+            return ok and not errors
+
+    return CustomerForm
+
+
+def _typed(form, name):
+    field = getattr(form, name, None)
+    if field is None:
+        return None
+    value = getattr(field, "typed", field.data)  # a sensitive field: what was typed
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def normalise_identity(customer: Customer) -> None:
+    """Store identifiers in one canonical form, so their hashes match however typed."""
+    if customer.id_number:
+        customer.id_number = normalize_id_number(customer.id_number)
+    if customer.phone:
+        customer.phone = normalize_mobile(customer.phone)
+    if customer.credit_code:
+        customer.credit_code = customer.credit_code.strip().upper()
