@@ -53,7 +53,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         **dict.fromkeys(["Customer", "Contact", "FollowUp", "Document", "Consent",
                          "Application", "CreditAssessment", "AssessmentFactor", "Scorecard",
                          "ScoreFactor", "ScoreBin", "ScoreGrade"], R),
-        "Customer": R + SENSITIVE, "Decision": RW, **PRODUCTS, **TOOLS,
+        "Customer": R + SENSITIVE, "Application": R + ("review",), "Decision": RX,
+        **PRODUCTS, **TOOLS,
     },
     "Finance": {
         "Loan": RW, "Repayment": RW, "ServiceFee": RW, "Commission": RW,

@@ -13,6 +13,7 @@ from flask_babel import gettext
 from app.views.base import ModelInterface as SQLAInterface
 
 from ..extensions import db
+from ..intake.api import ApplicationActions
 from ..intake.identity import identity_errors, normalise_identity
 from ..models import (
     Application,
@@ -172,10 +173,12 @@ class CustomerApi(LoanDeskRestApi):
     base_order = ("id", "desc")
 
 
-class ApplicationApi(LoanDeskRestApi):
+class ApplicationApi(ApplicationActions, LoanDeskRestApi):
     """Loan applications (进件)."""
 
     resource_name = "applications"
+    method_permission_name = {**MODEL_API_METHODS, "score": "review", "matches": "read",
+                              "transition": "read"}  # each move checks its own right
     datamodel = SQLAInterface(Application)
     list_columns = ["id", "number", "customer_id", "product_id", "channel_id", "amount",
                     "months", "method", "purpose", "state", "owner_id", "reviewer_id",

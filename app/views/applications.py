@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from ..intake.views import ApplicationReviewMixin
 from ..models import (
     Application,
     AssessmentFactor,
@@ -18,6 +19,7 @@ from .base import READ_ONLY, LoanDeskModelView, ModelInterface
 class DecisionView(LoanDeskModelView):
     datamodel = ModelInterface(Decision)
     entity, entity_plural = _l("Decision"), _l("Decisions")
+    exclude_route_methods = READ_ONLY  # decisions are made through the review actions
     list_columns = ["decided_at", "application", "reviewer", "outcome", "approved_amount",
                     "approved_months", "approved_rate"]
     search_columns = ["outcome", "reviewer", "decided_at", "reason_code"]
@@ -51,10 +53,10 @@ class CreditAssessmentView(LoanDeskModelView):
     related_views = [AssessmentFactorView]
 
 
-class ApplicationView(LoanDeskModelView):
+class ApplicationView(ApplicationReviewMixin, LoanDeskModelView):
     datamodel = ModelInterface(Application)
     entity, entity_plural = _l("Application"), _l("Applications")
-    extra_permissions = ("can_reassign",)
+    extra_permissions = ("can_reassign", "can_review")
     list_columns = ["number", "customer", "amount", "months", "product", "state", "owner",
                     "reviewer", "created_at"]
     search_columns = ["number", "state", "product", "channel", "branch", "reviewer",
