@@ -568,6 +568,8 @@ CREATE INDEX ix_application_submitted_at ON application (submitted_at);
 
 CREATE INDEX ix_application_team_id ON application (team_id);
 
+CREATE UNIQUE INDEX uq_application_customer_in_progress ON application (customer_id) WHERE state IN ('draft', 'submitted', 'scoring', 'under_review', 'approved', 'contracted');
+
 CREATE TABLE contact (
 	id SERIAL NOT NULL, 
 	customer_id INTEGER NOT NULL, 

@@ -14,6 +14,7 @@ from app.views.base import ModelInterface as SQLAInterface
 
 from ..extensions import db
 from ..intake.api import ApplicationActions
+from ..intake.applications import prepare
 from ..intake.identity import identity_errors, normalise_identity
 from ..models import (
     Application,
@@ -184,8 +185,16 @@ class ApplicationApi(ApplicationActions, LoanDeskRestApi):
                     "months", "method", "purpose", "state", "owner_id", "reviewer_id",
                     "submitted_at", "decided_at", "created_at"]
     show_columns = list_columns + ["note", "branch_id", "team_id", "updated_at"]
-    add_columns = ["number", "customer", "product", "channel", "amount", "months", "method",
-                   "purpose", "note"]
+    add_columns = ["customer", "product", "channel", "amount", "months", "method", "purpose",
+                   "note"]
+
+    def pre_add(self, item) -> None:
+        prepare(item, creating=True, may_reassign=self._may_reassign())
+        super().pre_add(item)
+
+    def pre_update(self, item) -> None:
+        prepare(item, creating=False, may_reassign=self._may_reassign())
+        super().pre_update(item)
     edit_columns = ["product", "channel", "amount", "months", "method", "purpose", "note"]
     search_columns = ["number", "state", "customer", "product", "created_at"]
     order_columns = ["id", "number", "created_at", "amount"]

@@ -25,8 +25,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "settled": frozenset(),
     "written_off": frozenset(),
 }
-IN_PROGRESS = frozenset({"draft", "submitted", "scoring", "under_review", "approved",
-                         "contracted"})
+# Still in progress: a customer has at most one such application (a partial unique index).
+IN_PROGRESS_ORDER = ("draft", "submitted", "scoring", "under_review", "approved", "contracted")
+IN_PROGRESS = frozenset(IN_PROGRESS_ORDER)
 
 
 def check_transition(current: str, target: str) -> None:

@@ -16,9 +16,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.states import IN_PROGRESS_ORDER
 from .base import (
     Model,
     Money,
@@ -31,6 +33,8 @@ from .base import (
 )
 from .enums import ApplicationState, DecisionOutcome, Recommendation, RepaymentMethod
 
+IN_PROGRESS_SQL = "state IN ({})".format(", ".join(f"'{s}'" for s in IN_PROGRESS_ORDER))
+
 
 class Application(OwnedMixin, TimestampMixin, Model):
     __tablename__ = "application"
@@ -39,6 +43,9 @@ class Application(OwnedMixin, TimestampMixin, Model):
         CheckConstraint("months BETWEEN 1 AND 360", name="months_range"),
         Index("ix_application_state_created", "state", "created_at"),
         Index("ix_application_reviewer_state", "reviewer_id", "state"),
+        # One application in progress per customer, held by the database itself.
+        Index("uq_application_customer_in_progress", "customer_id", unique=True,
+              sqlite_where=text(IN_PROGRESS_SQL), postgresql_where=text(IN_PROGRESS_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

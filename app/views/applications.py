@@ -1,7 +1,11 @@
 """Applications (进件), decisions, assessments and the scorecard configuration."""
 
+from flask import flash
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from ..intake.applications import prepare
+from ..intake.scorecards import card_of, edit_as_new_version, in_use
 from ..intake.views import ApplicationReviewMixin
 from ..models import (
     Application,
@@ -61,15 +65,52 @@ class ApplicationView(ApplicationReviewMixin, LoanDeskModelView):
                     "reviewer", "created_at"]
     search_columns = ["number", "state", "product", "channel", "branch", "reviewer",
                       "created_at", "submitted_at"]
-    add_columns = edit_columns = ["number", "customer", "amount", "months", "method", "purpose",
-                                  "product", "channel", "state", "owner", "team", "branch",
-                                  "reviewer", "note"]
-    show_columns = add_columns + ["submitted_at", "decided_at", "created_at", "updated_at"]
+    # The number is generated and the state moves only through the review actions.
+    add_columns = ["customer", "amount", "months", "method", "purpose", "product", "channel",
+                   "owner", "note"]
+    edit_columns = add_columns + ["reviewer"]
+    show_columns = ["number", "state", *edit_columns, "team", "branch", "submitted_at",
+                    "decided_at", "created_at", "updated_at"]
+
+    def pre_add(self, item):
+        prepare(item, creating=True, may_reassign=self._may_reassign())
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        prepare(item, creating=False, may_reassign=self._may_reassign())
+        super().pre_update(item)
+
+    def _may_reassign(self):
+        return self.appbuilder.sm.has_access("can_reassign", "Application")
     base_order = ("created_at", "desc")
     related_views = [DecisionView, CreditAssessmentView]
 
 
-class ScoreBinView(LoanDeskModelView):
+class VersionedScorecardMixin:
+    """Editing a scorecard that has scored anything creates a new version (see
+    app/intake/scorecards.py); adding or deleting parts of a card in use is refused."""
+
+    def pre_update(self, item):
+        super().pre_update(item)
+        if edit_as_new_version(item) is not None:
+            flash(gettext("The scorecard was in use: the change was saved as a new version."),
+                  "info")
+
+    def pre_add(self, item):
+        super().pre_add(item)
+        self._refuse_if_in_use(item)
+
+    def pre_delete(self, item):
+        self._refuse_if_in_use(item)
+
+    def _refuse_if_in_use(self, item):
+        card = card_of(item)
+        if card is not None and card.id is not None and in_use(card):
+            raise ValueError(gettext("This scorecard has scored applications: edit a bin, "
+                                     "factor or grade to create a new version instead."))
+
+
+class ScoreBinView(VersionedScorecardMixin, LoanDeskModelView):
     datamodel = ModelInterface(ScoreBin)
     entity, entity_plural = _l("Score bin"), _l("Score bins")
     list_columns = ["factor", "lower_bound", "upper_bound", "points", "reason"]
@@ -79,7 +120,7 @@ class ScoreBinView(LoanDeskModelView):
     base_order = ("id", "asc")
 
 
-class ScoreFactorView(LoanDeskModelView):
+class ScoreFactorView(VersionedScorecardMixin, LoanDeskModelView):
     datamodel = ModelInterface(ScoreFactor)
     entity, entity_plural = _l("Score factor"), _l("Score factors")
     list_columns = ["scorecard", "sort_order", "code", "name"]
@@ -89,7 +130,7 @@ class ScoreFactorView(LoanDeskModelView):
     related_views = [ScoreBinView]
 
 
-class ScoreGradeView(LoanDeskModelView):
+class ScoreGradeView(VersionedScorecardMixin, LoanDeskModelView):
     datamodel = ModelInterface(ScoreGrade)
     entity, entity_plural = _l("Grade band"), _l("Grade bands")
     list_columns = ["scorecard", "grade", "min_score"]
@@ -98,7 +139,7 @@ class ScoreGradeView(LoanDeskModelView):
     base_order = ("min_score", "desc")
 
 
-class ScorecardView(LoanDeskModelView):
+class ScorecardView(VersionedScorecardMixin, LoanDeskModelView):
     datamodel = ModelInterface(Scorecard)
     entity, entity_plural = _l("Scorecard"), _l("Scorecards")
     list_columns = ["name", "version", "base_score", "approve_min", "reject_below", "active"]
