@@ -52,6 +52,13 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo("Roles synced.")
 
+    @loandesk.command("pool-release")
+    def pool_release() -> None:
+        """Return customers nobody followed up for pool.idle_days to the public pool."""
+        from .intake.pool import release_idle
+
+        click.echo(f"{release_idle()} customers returned to the public pool.")
+
     @loandesk.command("demo-logins")
     def demo_logins() -> None:
         """Print the demo users and their password."""

@@ -16,6 +16,7 @@ from flask import current_app
 from app.domain.schedule import Fee, LoanTerms, Method
 from app.domain.validators import make_credit_code, make_id_number
 from app.extensions import db
+from app.intake.scoring import assess
 from app.models import (
     Application,
     Branch,
@@ -88,6 +89,9 @@ def seed_demo() -> bool:
     customers = _customers(rng, staff, channels, today)
     _applications_and_loans(rng, customers, products, channels, staff, today)
     db.session.commit()
+    from app.intake.pool import release_idle
+
+    release_idle()  # leads nobody followed up go to the public pool, as every night
     return True
 
 
@@ -251,12 +255,12 @@ def _customers(rng, staff, channels, today) -> list[Customer]:
             db.session.add(Contact(customer=c, name=_person_name(rng),
                                    relation=rng.choice(["配偶", "父母", "同事", "朋友"]),
                                    phone=_phone(rng, used_phones)))
-            db.session.add(Consent(customer=c, scope="sensitive_data",
-                                   purpose="贷款申请资质审核", granted_on=c.created_at.date()))
-            db.session.add(Consent(customer=c, scope="credit_query",
-                                   purpose="查询个人信用报告用于贷款审批",
-                                   granted_on=c.created_at.date(),
-                                   expires_on=c.created_at.date() + dt.timedelta(days=365)))
+        db.session.add(Consent(customer=c, scope="sensitive_data",
+                               purpose="贷款申请资质审核", granted_on=c.created_at.date()))
+        db.session.add(Consent(customer=c, scope="credit_query",
+                               purpose="查询信用报告用于贷款审批",
+                               granted_on=c.created_at.date(),
+                               expires_on=c.created_at.date() + dt.timedelta(days=365)))
         for k in range(rng.randrange(1, 4)):
             when = c.created_at + dt.timedelta(days=3 * k + rng.randrange(3))
             db.session.add(FollowUp(customer=c, staff=c.owner, happened_at=when,
@@ -294,6 +298,8 @@ def _applications_and_loans(rng, customers, products, channels, staff, today) ->
             if customer.branch.code == "FZ" else staff["xm_reviewer"],
             submitted_at=None if state == "draft" else created + dt.timedelta(hours=2))
         db.session.add(app)
+        if state != "draft":  # everything submitted was scored, and the score explains it
+            assess(app)
         if state in ("approved", "rejected", "contracted", "disbursed", "repaying", "overdue",
                      "settled", "written_off"):
             rate = demo_rate(product)

@@ -28,6 +28,7 @@ BUSINESS = ["Customer", "Contact", "FollowUp", "Document", "Consent", "Applicati
             "Commission"]
 CONFIGURATION = ["Funder", "LoanProduct", "Scorecard", "ScoreFactor", "ScoreBin", "ScoreGrade",
                  "LprRate", "RepaymentMethod", "FirmSetting", "Branch", "Team", "Staff"]
+POOL = {"Pool": ("read", "claim")}
 TOOLS = {"Calculator": R, "Lookup": R,  # pricing and related-field search change nothing
          # everyone may see their profile and change their own password
          "UserDBModelView": ("userinfo",), "ResetMyPasswordView": ("this_form_get",
@@ -39,6 +40,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     "Manager": {
         "Customer": RW + ("reassign",) + SENSITIVE, "Contact": RW + SENSITIVE,
         "FollowUp": RW, "Document": RW, "Consent": RW, "Application": RW + ("reassign",),
+        **POOL,
         **dict.fromkeys(["CreditAssessment", "AssessmentFactor", "Decision", "Loan",
                          "Installment", "Repayment", "RepaymentAllocation", "Reminder",
                          "Contract", "ServiceFee", "Commission"], RX),
@@ -47,7 +49,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     "Sales": {
         "Customer": RW, "Contact": RW, "FollowUp": RW, "Consent": RW, "Application": RW,
         "Document": ("read", "write"), "Loan": R, "Installment": R, "Contract": R,
-        **PRODUCTS, **TOOLS,
+        **POOL, **PRODUCTS, **TOOLS,
     },
     "Reviewer": {
         **dict.fromkeys(["Customer", "Contact", "FollowUp", "Document", "Consent",

@@ -93,12 +93,18 @@ def test_an_oversized_file_is_refused(app, client, auth):
 def test_credit_report_needs_a_valid_consent(app, client, auth):
     auth.login("sales1")
     client.get("/lang/en")
-    customer_id = _customer(app, kind="enterprise")  # the demo gives enterprises no consent
-    with app.app_context():
-        assert db.session.query(Consent).filter_by(customer_id=customer_id).count() == 0
+    person = _customer(app, kind="person")
+    with app.app_context():  # a customer whose consent to credit queries was revoked
+        db.session.query(Consent).filter_by(customer_id=person, scope="credit_query").update(
+            {"revoked_on": __import__("datetime").date(2026, 1, 1)})
+        db.session.commit()
+    customer_id = person
     response = _upload(client, customer_id, PDF, "征信报告.pdf", kind="credit_report")
     assert "no valid consent" in response.get_data(as_text=True)
-    person = _customer(app, kind="person")
+    with app.app_context():
+        db.session.query(Consent).filter_by(customer_id=person, scope="credit_query").update(
+            {"revoked_on": None})
+        db.session.commit()
     assert _upload(client, person, PDF, "征信报告.pdf", kind="credit_report"
                    ).status_code == 302
     client.get("/lang/zh_CN")

@@ -89,6 +89,7 @@ MATRIX: dict[str, dict[str, frozenset]] = {
     "FirmSetting": {"read": roles("Auditor"), "write": ADMIN, "export": roles("Auditor")},
     "AuditLog": {"read": roles("Auditor"), "export": roles("Auditor")},
     "Calculator": {"read": R_ALL},
+    "Pool": {"read": roles("Manager", "Sales"), "claim": roles("Manager", "Sales")},
     "Lookup": {"read": R_ALL},
     # Self-service: one's own profile and password.
     "UserDBModelView": {"userinfo": R_ALL, **{p: ADMIN for p in (

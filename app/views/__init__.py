@@ -24,12 +24,14 @@ from .finance import CommissionView, ServiceFeeView
 from .loans import InstallmentView, LoanView, RepaymentAllocationView, RepaymentView
 from .lookup import LookupView
 from .org import BranchView, StaffView, TeamView
+from .pool import PoolView
 from .products import ChannelView, FunderView, LoanProductView
 from .settings import AuditLogView, FirmSettingView, LprRateView, RepaymentMethodView
 
 # (view, menu label, icon, category key); None as label = registered without a menu entry.
 MENU = [
     (CustomerView, _l("Customers"), "fa-user", "customers"),
+    (PoolView, _l("Public pool"), "fa-life-ring", "customers"),
     (ContactView, _l("Contacts"), "fa-address-book", "customers"),
     (FollowUpView, _l("Follow-ups"), "fa-comments", "customers"),
     (DocumentView, _l("Documents"), "fa-file", "customers"),
