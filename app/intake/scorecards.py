@@ -54,6 +54,11 @@ def edit_as_new_version(item) -> Scorecard | None:
     """Move ``item``'s pending changes onto a new version when its card is in use.
 
     Returns the new card, or None when the card was unused and is edited in place."""
+    with db.session.no_autoflush:  # a flush now would write the change onto the old card
+        return _edit_as_new_version(item)
+
+
+def _edit_as_new_version(item) -> Scorecard | None:
     card = card_of(item)
     if card.id is None or not in_use(card):
         return None

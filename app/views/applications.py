@@ -91,10 +91,11 @@ class VersionedScorecardMixin:
     app/intake/scorecards.py); adding or deleting parts of a card in use is refused."""
 
     def pre_update(self, item):
-        super().pre_update(item)
+        # First, before any query flushes the pending change away.
         if edit_as_new_version(item) is not None:
             flash(gettext("The scorecard was in use: the change was saved as a new version."),
                   "info")
+        super().pre_update(item)
 
     def pre_add(self, item):
         super().pre_add(item)
