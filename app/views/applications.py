@@ -17,7 +17,8 @@ from ..models import (
     ScoreFactor,
     ScoreGrade,
 )
-from .base import READ_ONLY, LoanDeskModelView, ModelInterface
+from .base import READ_ONLY, LoanDeskModelView
+from .documents import DocumentView, ModelInterface
 
 
 class DecisionView(LoanDeskModelView):
@@ -83,7 +84,7 @@ class ApplicationView(ApplicationReviewMixin, LoanDeskModelView):
     def _may_reassign(self):
         return self.appbuilder.sm.has_access("can_reassign", "Application")
     base_order = ("created_at", "desc")
-    related_views = [DecisionView, CreditAssessmentView]
+    related_views = [DecisionView, CreditAssessmentView, DocumentView]
 
 
 class VersionedScorecardMixin:
