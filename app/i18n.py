@@ -92,7 +92,10 @@ def select_locale(app: Flask):
             if saved in languages:
                 session["locale"] = saved
                 return saved
-        return firm_default_locale(app)
+        locale = firm_default_locale(app)
+        if not request.path.startswith("/api/"):
+            session["locale"] = locale  # FAB's language menu reads the session
+        return locale
     return selector
 
 
