@@ -24,15 +24,20 @@ class OwnershipRefused(ValueError):
     """A save the user may not make; the message is translated and safe to show."""
 
 
+def refuse(item, *, creating: bool, reason) -> None:
+    """Drop the unsaved ``item`` (or the pending edit) and raise OwnershipRefused(reason)."""
+    # A refused item must not reach the database through a relationship cascade.
+    if creating and item in db.session:
+        db.session.expunge(item)
+    else:
+        db.session.rollback()
+    raise OwnershipRefused(reason)
+
+
 def check_ownership(item, *, creating: bool, may_reassign: bool) -> None:
     error = ownership_error(item, creating=creating, may_reassign=may_reassign)
     if error is not None:
-        # A refused item must not reach the database through a relationship cascade.
-        if creating and item in db.session:
-            db.session.expunge(item)
-        else:
-            db.session.rollback()
-        raise OwnershipRefused(error)
+        refuse(item, creating=creating, reason=error)
 
 
 def _related_out_of_scope(item) -> str | None:

@@ -27,7 +27,7 @@ from ..models import (
     LoanProduct,
     Repayment,
 )
-from ..permissions import MODEL_API_METHODS, OwnershipRefused, check_ownership
+from ..permissions import MODEL_API_METHODS, OwnershipRefused, check_ownership, refuse
 from ..scoping import ScopeFilter, is_scoped
 from ..sensitive import masked, sensitive_columns, unmask
 
@@ -103,11 +103,7 @@ class CustomerApi(LoanDeskRestApi):
         errors = identity_errors(item.kind, item.id_number, item.credit_code, item.phone,
                                  own_id=None if creating else item.id, creating=creating)
         if errors:
-            if creating and item in db.session:
-                db.session.expunge(item)
-            else:
-                db.session.rollback()
-            raise OwnershipRefused(errors)
+            refuse(item, creating=creating, reason=errors)
 
     @expose("/<int:pk>/sensitive", methods=["POST"])
     @protect()

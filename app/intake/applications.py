@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.domain.states import IN_PROGRESS
 from app.extensions import db
 from app.models import Application
-from app.permissions import OwnershipRefused
+from app.permissions import refuse
 
 
 def new_number() -> str:
@@ -50,8 +50,4 @@ def prepare(application: Application, creating: bool, may_reassign: bool) -> Non
         application.state = "draft"
     reason = intake_refusal(application, creating, may_reassign)
     if reason is not None:
-        if creating and application in db.session:
-            db.session.expunge(application)
-        else:
-            db.session.rollback()
-        raise OwnershipRefused(reason)
+        refuse(application, creating=creating, reason=reason)
