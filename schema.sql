@@ -439,6 +439,23 @@ CREATE INDEX ix_staff_full_name ON staff (full_name);
 
 CREATE INDEX ix_staff_team_id ON staff (team_id);
 
+CREATE TABLE contract_template (
+	id SERIAL NOT NULL, 
+	kind VARCHAR(32) NOT NULL CONSTRAINT ck_contract_template_kind CHECK (kind IN ('loan', 'service', 'credit_authorization')), 
+	version INTEGER NOT NULL, 
+	body TEXT NOT NULL, 
+	active BOOLEAN NOT NULL, 
+	uploaded_by_id INTEGER, 
+	note VARCHAR(255), 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	CONSTRAINT pk_contract_template PRIMARY KEY (id), 
+	CONSTRAINT uq_contract_template_kind_version UNIQUE (kind, version), 
+	CONSTRAINT fk_contract_template_uploaded_by_id_staff FOREIGN KEY(uploaded_by_id) REFERENCES staff (id)
+);
+
+CREATE INDEX ix_contract_template_created_at ON contract_template (created_at);
+
 CREATE TABLE customer (
 	id SERIAL NOT NULL, 
 	kind VARCHAR(32) DEFAULT 'person' NOT NULL CONSTRAINT ck_customer_kind CHECK (kind IN ('person', 'enterprise')), 
@@ -802,7 +819,7 @@ CREATE TABLE contract (
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	CONSTRAINT pk_contract PRIMARY KEY (id), 
-	CONSTRAINT uq_contract_kind_year_seq UNIQUE (kind, year, seq), 
+	CONSTRAINT uq_contract_kind_year_seq_version UNIQUE (kind, year, seq, version), 
 	CONSTRAINT ck_contract_seq CHECK (seq >= 1), 
 	CONSTRAINT ck_contract_version CHECK (version >= 1), 
 	CONSTRAINT uq_contract_number UNIQUE (number), 

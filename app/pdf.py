@@ -33,10 +33,15 @@ def cjk_font_path() -> Path:
 
 def render_pdf(template: str, **context) -> bytes:
     """Render ``reports/<template>`` (Jinja, autoescaped) to PDF bytes."""
+    html = render_template(template, cjk_font=cjk_font_path().as_uri(), **context)
+    return html_to_pdf(html)
+
+
+def html_to_pdf(html: str) -> bytes:
     font = cjk_font_path()
-    html = render_template(template, cjk_font=font.as_uri(), **context)
+    # Fonts and the firm's seal image (kept under instance/) may be read; nothing remote.
     policy = ResourceAccessPolicy(allow_remote=False, base_dir=REPORTS_DIR,
-                                  extra_roots=[font.parent])
+                                  extra_roots=[font.parent, Path(current_app.instance_path)])
     out = io.BytesIO()
     result = pisa.CreatePDF(html, dest=out, encoding="utf-8", resource_policy=policy)
     if result.err:

@@ -12,6 +12,11 @@ DEFAULT_SETTINGS = {
     "firm.credit_code": ("91350100M000100Y43", "Firm's unified social credit code"),
     "firm.address": ("福建省福州市鼓楼区五四路100号", "Firm address"),
     "firm.phone": ("0591-88880000", "Firm phone"),
+    "firm.city": ("福州", "Where the firm signs its contracts"),
+    "firm.dispute_court": ("福州市鼓楼区人民法院", "The court named in contracts' dispute clause"),
+    "firm.extra_clauses": ("", "Extra confidentiality / personal-information text for contracts"),
+    "firm.seal_image": ("", ("Path of the seal image (PNG/JPEG) printed on contracts; empty = "
+                             "a drawn seal")),
     "policy.rate_cap_override": ("", ("Own annual rate cap for licensed lenders, e.g. 0.24; "
                                       "empty = 4 × one-year LPR")),
     "ui.default_locale": ("zh_CN", "The firm's default language: zh_CN or en"),

@@ -26,7 +26,7 @@ BUSINESS = ["Customer", "Contact", "FollowUp", "Document", "Consent", "Applicati
             "CreditAssessment", "AssessmentFactor", "Decision", "Loan", "Installment",
             "Repayment", "RepaymentAllocation", "Reminder", "Contract", "Channel", "ServiceFee",
             "Commission"]
-CONFIGURATION = ["Funder", "LoanProduct", "Scorecard", "ScoreFactor", "ScoreBin", "ScoreGrade",
+CONFIGURATION = ["ContractTemplate", "Funder", "LoanProduct", "Scorecard", "ScoreFactor", "ScoreBin", "ScoreGrade",
                  "LprRate", "RepaymentMethod", "FirmSetting", "Branch", "Team", "Staff"]
 POOL = {"Pool": ("read", "claim")}
 TOOLS = {"Calculator": R, "Lookup": R,  # pricing and related-field search change nothing
@@ -60,7 +60,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "Finance": {
         "Loan": RW, "Repayment": RW, "ServiceFee": RW, "Commission": RW,
-        **dict.fromkeys(["Installment", "RepaymentAllocation", "Reminder", "Contract"], RX),
+        **dict.fromkeys(["Installment", "RepaymentAllocation", "Reminder"], RX),
+        "Contract": RW,
         "Customer": R + SENSITIVE, "Application": R, **PRODUCTS, **TOOLS,
     },
     "Auditor": {

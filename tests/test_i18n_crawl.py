@@ -50,6 +50,8 @@ class InterfaceText(HTMLParser):
     def handle_data(self, data):
         if not data.strip() or any(tag in self.SKIP for tag, _c in self.stack):
             return
+        if any("document" in c.split() for _t, c in self.stack):
+            return  # a contract is a Chinese legal document in either interface language
         tags = [tag for tag, _c in self.stack]
         if "td" in tags and not any(k in c for _t, c in self.stack for k in
                                     self.KEEP_IN_CELLS):

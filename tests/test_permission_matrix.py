@@ -63,7 +63,7 @@ MATRIX: dict[str, dict[str, frozenset]] = {
     "Reminder": {"read": roles("Manager", "Finance", "Auditor"),
                  "export": roles("Manager", "Finance", "Auditor")},
     "Contract": {"read": roles("Manager", "Sales", "Finance", "Auditor"),
-                 "export": roles("Manager", "Finance", "Auditor")},
+                 "write": roles("Finance"), "export": roles("Manager", "Finance", "Auditor")},
     "ServiceFee": {"read": roles("Manager", "Finance", "Auditor"), "write": roles("Finance"),
                    "export": roles("Manager", "Finance", "Auditor"), "delete": ADMIN},
     "Commission": {"read": roles("Manager", "Finance", "Auditor"), "write": roles("Finance"),
@@ -86,6 +86,7 @@ MATRIX: dict[str, dict[str, frozenset]] = {
     **{entity: {"read": roles("Manager", "Auditor"), "write": ADMIN,
                 "export": roles("Auditor"), "delete": ADMIN}
        for entity in ("Branch", "Team", "Staff")},
+    "ContractTemplate": {"read": roles("Auditor"), "write": ADMIN, "export": roles("Auditor")},
     "FirmSetting": {"read": roles("Auditor"), "write": ADMIN, "export": roles("Auditor")},
     "AuditLog": {"read": roles("Auditor"), "export": roles("Auditor")},
     "Calculator": {"read": R_ALL},
@@ -161,7 +162,8 @@ def test_each_role_holds_exactly_the_matrix(app):
 
 
 def _url(rule) -> str:
-    values = {"pk": "999999999", "role_id": "999999999", "table": "customer",
+    values = {"pk": "999999999", "role_id": "999999999", "loan_id": "999999999",
+              "table": "customer",
               "locale": "zh_CN", "version": "v1", "name": "none", "group_by": "x",
               "filename": "x", "path": "x"}
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: values[m.group(1)], rule.rule)

@@ -12,6 +12,8 @@ from flask_babel import gettext
 
 from app.views.base import ModelInterface as SQLAInterface
 
+from ..contracts.service import ContractRefused, create_draft
+from ..contracts.views import pdf_response
 from ..extensions import db
 from ..intake.api import ApplicationActions
 from ..intake.applications import prepare
@@ -201,6 +203,43 @@ class LoanApi(LoanDeskRestApi):
     """Loans, with their state and outstanding balances."""
 
     resource_name = "loans"
+    method_permission_name = {**MODEL_API_METHODS, "contracts": "write"}
+
+    @expose("/<int:pk>/contracts", methods=["POST"])
+    @protect()
+    @safe
+    def contracts(self, pk):
+        """Generate a contract draft for the loan.
+        ---
+        post:
+          summary: '{"kind": "loan" | "service" | "credit_authorization"} → id and number'
+          parameters:
+          - {in: path, name: pk, schema: {type: integer}, required: true}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {type: object, properties: {kind: {type: string}}}
+          responses:
+            201: {description: The draft, content: {application/json: {schema: {type: object}}}}
+            400: {$ref: '#/components/responses/400'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        if not self.appbuilder.sm.has_access("can_write", "Contract"):
+            return self.response_403()
+        loan = self.datamodel.get(pk, self._base_filters)
+        if loan is None:
+            return self.response_404()
+        body = request.get_json(silent=True)
+        kind = body.get("kind") if isinstance(body, dict) else None
+        try:
+            contract = create_draft(loan, kind if isinstance(kind, str) else "")
+        except ContractRefused as refused:
+            db.session.rollback()
+            return self.response_400(message=str(refused))
+        return self.response(201, id=contract.id, number=contract.number,
+                             state=contract.state)
     datamodel = SQLAInterface(Loan)
     list_columns = ["id", "number", "customer_id", "product_id", "funder_id", "principal",
                     "annual_rate", "apr", "months", "method", "state", "disbursed_on",
@@ -250,8 +289,30 @@ class ContractApi(LoanDeskRestApi):
     """Contracts (read-only here; generated from loans)."""
 
     resource_name = "contracts"
+    method_permission_name = {**MODEL_API_METHODS, "pdf": "read"}
+
+    @expose("/<int:pk>/pdf", methods=["GET"])
+    @protect()
+    @safe
+    def pdf(self, pk):
+        """The contract as PDF (an issued contract's frozen file).
+        ---
+        get:
+          summary: The PDF
+          parameters:
+          - {in: path, name: pk, schema: {type: integer}, required: true}
+          responses:
+            200: {description: The PDF, content: {application/pdf: {schema: {type: string, format: binary}}}}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        contract = self.datamodel.get(pk, self._base_filters)
+        if contract is None:
+            return self.response_404()
+        response = pdf_response(contract, self.appbuilder.sm)
+        return response if response is not None else self.response_403()
     datamodel = SQLAInterface(Contract)
-    include_route_methods = {"get", "get_list", "info"}
+    include_route_methods = {"get", "get_list", "info", "pdf"}
     list_columns = show_columns = ["id", "number", "kind", "version", "state", "customer_id",
                                    "loan_id", "application_id", "sha256", "issued_at",
                                    "signed_at", "created_at"]

@@ -11,7 +11,7 @@ from .application import (  # noqa: F401
     ScoreGrade,
 )
 from .base import Model  # noqa: F401
-from .contract import Contract, ContractCounter, Reminder  # noqa: F401
+from .contract import Contract, ContractCounter, ContractTemplate, Reminder  # noqa: F401
 from .customer import Consent, Contact, Customer, Document, FollowUp  # noqa: F401
 from .finance import Commission, ServiceFee  # noqa: F401
 from .loan import Installment, Loan, Repayment, RepaymentAllocation  # noqa: F401

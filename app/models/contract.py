@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -30,7 +31,7 @@ from .enums import (
 class Contract(OwnedMixin, TimestampMixin, Model):
     __tablename__ = "contract"
     __table_args__ = (
-        UniqueConstraint("kind", "year", "seq"),
+        UniqueConstraint("kind", "year", "seq", "version"),  # versions share the number
         CheckConstraint("seq >= 1", name="seq"),
         CheckConstraint("version >= 1", name="version"),
         Index("ix_contract_state_created", "state", "created_at"),
@@ -103,3 +104,25 @@ class Reminder(Model):
     installment = relationship("Installment")
     loan = relationship("Loan")
     customer = relationship("Customer")
+
+
+class ContractTemplate(TimestampMixin, Model):
+    """A firm's own clause skeleton for a contract kind, uploaded by an admin.  It is used
+    only after it renders and shows every required field (see app/contracts/templates.py)."""
+
+    __tablename__ = "contract_template"
+    __small__ = True
+    __table_args__ = (UniqueConstraint("kind", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = coded(ContractKind, "kind")
+    version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    note: Mapped[str | None] = mapped_column(String(255))
+
+    uploaded_by = relationship("Staff")
+
+    def __repr__(self) -> str:
+        return f"{self.kind} v{self.version}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 
+from ..contracts.template_views import ContractTemplateView
 from ..quotes.api import ScheduleApi
 from ..quotes.views import CalculatorView
 from .applications import (
@@ -47,6 +48,7 @@ MENU = [
     (RepaymentAllocationView, _l("Allocations"), "fa-list", "repayments"),
     (ReminderView, _l("Reminders"), "fa-bell", "repayments"),
     (ContractView, _l("Contracts"), "fa-file-text", "contracts"),
+    (ContractTemplateView, _l("Contract templates"), "fa-file-code-o", "contracts"),
     (ChannelView, _l("Channels"), "fa-share-alt", "channels"),
     (ServiceFeeView, _l("Service fees"), "fa-jpy", "channels"),
     (CommissionView, _l("Commissions"), "fa-percent", "channels"),

@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 
+from ..contracts.views import ContractActionsMixin
 from ..models import Contract, Reminder
 from .base import READ_ONLY, LoanDeskModelView, ModelInterface
 
 
-class ContractView(LoanDeskModelView):
+class ContractView(ContractActionsMixin, LoanDeskModelView):
     datamodel = ModelInterface(Contract)
     entity, entity_plural = _l("Contract"), _l("Contracts")
     # Contracts are generated from loans, and an issued one is frozen: no generic edit.

@@ -79,7 +79,7 @@ COLUMN_LABELS = {
     "value": _l("Value"), "at": _l("Time"), "username": _l("User"), "action": _l("Action"),
     "entity": _l("Record type"), "record_id": _l("Record ID"), "changes": _l("Changes"),
     "ip": _l("IP address"), "label": _l("Label"), "roles": _l("Roles"), "users": _l("Users"),
-    "user_id": _l("User ID"), "groups": _l("Groups"), "group": _l("Group"), "role": _l("Role"),
+    "user_id": _l("User ID"), "body": _l("Template text"), "groups": _l("Groups"), "group": _l("Group"), "role": _l("Role"),
     "permission": _l("Permission"), "view_menu": _l("View or menu"), "bank_name": _l("Bank"),
     "bank_card": _l("Bank card number"), "contacts": _l("Contacts"),
     "followups": _l("Follow-ups"),

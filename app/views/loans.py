@@ -61,4 +61,5 @@ class LoanView(LoanDeskModelView):
         "outstanding_principal", "customer_credit", "days_past_due", "settled_on",
         "created_at"]
     base_order = ("created_at", "desc")
+    show_template = "loandesk/loan_show.html"
     related_views = [InstallmentView, RepaymentView]

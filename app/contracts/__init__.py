@@ -1,0 +1,1 @@
+"""Contracts: generated from loans, numbered, rendered to PDF in Chinese, tracked to the end."""
