@@ -52,6 +52,7 @@ lint: $(VENV)/.installed
 bench: setup
 	$(BIN)/python bench/bench_pages.py
 	$(BIN)/python bench/bench_schedule.py
+	$(BIN)/python bench/bench_contracts.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
