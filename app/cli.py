@@ -27,6 +27,12 @@ def register_cli(app: Flask) -> None:
     @click.option("--demo/--no-demo", default=True, help="Load demo data into an empty database.")
     def init(demo: bool) -> None:
         """Create or upgrade the database, sync permissions and roles, seed demo data."""
+        from .pdf import PdfError, cjk_font_path
+
+        try:
+            cjk_font_path()  # contracts without a CJK font would print boxes: stop here
+        except PdfError as error:
+            raise click.ClickException(str(error)) from None
         upgrade(directory=current_app.extensions["migrate"].directory)
         sync_permissions()
         from seed.roles import sync_roles

@@ -255,3 +255,12 @@ def test_an_uploaded_template_is_validated_then_used(app, client, auth):
         with app.app_context():
             db.session.query(ContractTemplate).update({"active": False})
             db.session.commit()
+
+
+def test_a_missing_cjk_font_stops_set_up_with_a_clear_message(app, tmp_path):
+    from app import create_app
+
+    broken = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                         "LOANDESK_CJK_FONT": str(tmp_path / "no-such-font.ttc")})
+    result = broken.test_cli_runner().invoke(args=["loandesk", "init"])
+    assert result.exit_code != 0 and "CJK font not found" in result.output
