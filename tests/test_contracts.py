@@ -181,7 +181,7 @@ def test_life_cycle_void_needs_a_reason_and_a_new_version_supersedes(app, client
 
 def test_typed_markup_is_text_in_preview_and_pdf(app, client, auth):
     loan_id = _loan(app)
-    hostile = '<script>alert("x")</script>&"引号"' + "超长无空格的词" * 40
+    hostile = '<script>alert("x")</script>&"引号"' + "超长无空格的词" * 30  # ≤ 255
     with app.app_context():
         customer = db.session.get(Loan, loan_id).customer
         old_address, customer.address = customer.address, hostile
@@ -264,3 +264,15 @@ def test_a_missing_cjk_font_stops_set_up_with_a_clear_message(app, tmp_path):
                          "LOANDESK_CJK_FONT": str(tmp_path / "no-such-font.ttc")})
     result = broken.test_cli_runner().invoke(args=["loandesk", "init"])
     assert result.exit_code != 0 and "CJK font not found" in result.output
+
+
+def test_an_english_rendering_exists_for_foreign_funders(app, client, auth):
+    contract = _generate(client, auth, _loan(app), "loan")
+    response = client.get(f"/api/v1/contracts/{contract['id']}/pdf?lang=en",
+                          headers=_headers(auth))
+    assert response.status_code == 200
+    text = _text(response.data)[0]
+    assert "Loan Contract" in text and "internal-rate-of-return" in text.replace("\n", " ")
+    assert "binding text" in text
+    chinese = _text(_pdf(client, auth, contract["id"]).data)[0]
+    assert "借款合同" in chinese  # the Chinese contract is unaffected by the UI language

@@ -309,7 +309,8 @@ class ContractApi(LoanDeskRestApi):
         contract = self.datamodel.get(pk, self._base_filters)
         if contract is None:
             return self.response_404()
-        response = pdf_response(contract, self.appbuilder.sm)
+        response = pdf_response(contract, self.appbuilder.sm,
+                                english=request.args.get("lang") == "en")
         return response if response is not None else self.response_403()
     datamodel = SQLAInterface(Contract)
     include_route_methods = {"get", "get_list", "info", "pdf"}

@@ -23,6 +23,12 @@ KIND_TEMPLATES = {"loan": "contracts/loan.html", "service": "contracts/service.h
                   "credit_authorization": "contracts/credit_authorization.html"}
 KIND_TITLES = {"loan": "借款合同", "service": "居间服务合同",
                "credit_authorization": "个人信用报告查询授权书"}
+# An English rendering for foreign funders: information only, the Chinese text binds.
+KIND_TITLES_EN = {"loan": "Loan Contract", "service": "Intermediary Service Contract",
+                  "credit_authorization": "Credit Report Query Authorisation"}
+METHODS_EN = {"equal_installment": "equal installment", "equal_principal": "equal principal",
+              "interest_only": "interest-only (principal at maturity)",
+              "bullet": "bullet (principal and interest at maturity)"}
 
 
 def firm_settings() -> dict[str, str]:
@@ -54,7 +60,9 @@ def contract_context(contract, *, unmasked: bool) -> dict:
     show = (lambda v, mask: v or "") if unmasked else (lambda v, mask: mask(v) if v else "")
     day = (contract.issued_at or dt.datetime.now()).date()
     return {
-        "contract": contract, "title": KIND_TITLES[contract.kind], "firm": firm_settings(),
+        "contract": contract, "title": KIND_TITLES[contract.kind],
+        "title_en": KIND_TITLES_EN[contract.kind], "firm": firm_settings(),
+        "method_en": METHODS_EN.get(loan.method, loan.method) if loan else "",
         "borrower": {
             "name": customer.name, "kind": customer.kind, "address": customer.address or "",
             "id_number": show(customer.id_number, mask_id_number),

@@ -22,7 +22,7 @@ from app.domain.contract_states import check_contract_transition
 from app.extensions import db
 from app.models import Contract
 from app.models.base import utcnow
-from app.pdf import cjk_font_path, html_to_pdf
+from app.pdf import cjk_font_path, html_to_pdf, render_pdf
 
 from .numbering import next_number
 from .render import KIND_TEMPLATES, contract_context
@@ -59,6 +59,12 @@ def html(contract: Contract, *, unmasked: bool) -> str:
         return render_uploaded(uploaded.body, context)
     return render_template(KIND_TEMPLATES[contract.kind], cjk_font=cjk_font_path().as_uri(),
                            **context)
+
+
+def english_pdf(contract: Contract, *, unmasked: bool) -> bytes:
+    """The English rendering (for foreign funders; the Chinese contract binds)."""
+    return render_pdf(f"contracts/en/{contract.kind}.html",
+                      **contract_context(contract, unmasked=unmasked))
 
 
 def pdf(contract: Contract, *, unmasked: bool) -> bytes:

@@ -22,8 +22,17 @@ def may_see_identifiers(sm) -> bool:
     return sm.has_access("can_view_sensitive", "Customer")
 
 
-def pdf_response(contract, sm):
-    """A contract's PDF for the current user, or None when they may not have it."""
+def pdf_response(contract, sm, english: bool = False):
+    """A contract's PDF for the current user, or None when they may not have it.
+    ``english``: the English rendering for foreign funders (identifiers masked unless the
+    user may see them); the Chinese one is the binding text."""
+    if english:
+        data = service.english_pdf(contract, unmasked=may_see_identifiers(sm))
+        record("export", "contract", contract.id, {"pdf": contract.number, "lang": "en"},
+               purpose="contract PDF (English rendering)")
+        db.session.commit()
+        return Response(data, mimetype="application/pdf", headers={
+            "Content-Disposition": f"attachment; filename={contract.number}-en.pdf"})
     full = contract.pdf_stored_name is not None  # issued: the legal document, unmasked
     if full and not may_see_identifiers(sm):
         return None
@@ -66,7 +75,8 @@ class ContractActionsMixin:
     @expose("/pdf/<pk>")
     @has_access
     def pdf(self, pk):
-        response = pdf_response(self._item(pk), self.appbuilder.sm)
+        response = pdf_response(self._item(pk), self.appbuilder.sm,
+                                english=request.args.get("lang") == "en")
         if response is None:
             abort(403)
         return response
