@@ -49,17 +49,11 @@ class ContractActionsMixin:
     method_permission_name = {**MODEL_VIEW_METHODS, "pdf": "read", "generate": "write",
                               "act": "write"}
 
-    def _item(self, pk):
-        item = self.datamodel.get(pk, self._base_filters)
-        if item is None:
-            abort(404)
-        return item
-
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk):
         widgets = self._show(pk)
-        contract = self._item(pk)
+        contract = self.scoped_item(pk)
         history = db.session.scalars(scoped(select(Contract), Contract).where(
             Contract.kind == contract.kind, Contract.year == contract.year,
             Contract.seq == contract.seq).order_by(Contract.version)).all()
@@ -75,7 +69,7 @@ class ContractActionsMixin:
     @expose("/pdf/<pk>")
     @has_access
     def pdf(self, pk):
-        response = pdf_response(self._item(pk), self.appbuilder.sm,
+        response = pdf_response(self.scoped_item(pk), self.appbuilder.sm,
                                 english=request.args.get("lang") == "en")
         if response is None:
             abort(403)
@@ -98,7 +92,7 @@ class ContractActionsMixin:
     @expose("/act/<pk>", methods=["POST"])
     @has_access
     def act(self, pk):
-        contract = self._item(pk)
+        contract = self.scoped_item(pk)
         action = request.form.get("action")
         try:
             if action == "issue":

@@ -26,18 +26,12 @@ class ApplicationReviewMixin:
     method_permission_name = {**MODEL_VIEW_METHODS, "review_move": "read",
                               "rescore": "review", "choose_product": "write"}
 
-    def _item(self, pk):
-        item = self.datamodel.get(pk, self._base_filters)
-        if item is None:
-            abort(404)
-        return item
-
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk):
         pk = self._deserialize_pk_if_composite(pk)
         widgets = self._show(pk)  # 404 when out of scope
-        item = self._item(pk)
+        item = self.scoped_item(pk)
         sm = self.appbuilder.sm
         latest = max(item.assessments, key=lambda a: a.id, default=None)
         return self.render_template(
@@ -53,7 +47,7 @@ class ApplicationReviewMixin:
     @expose("/review_move/<pk>", methods=["POST"])
     @has_access
     def review_move(self, pk):
-        item = self._item(pk)
+        item = self.scoped_item(pk)
         data = {k: v for k, v in request.form.items() if k != "csrf_token"}
         if data.get("annual_rate_pct"):
             from decimal import Decimal, InvalidOperation
@@ -75,7 +69,7 @@ class ApplicationReviewMixin:
     @expose("/rescore/<pk>", methods=["POST"])
     @has_access
     def rescore(self, pk):
-        item = self._item(pk)
+        item = self.scoped_item(pk)
         assess(item, assessed_by=current_scope().staff)
         db.session.commit()
         flash(gettext("Scored again."), "success")
@@ -84,7 +78,7 @@ class ApplicationReviewMixin:
     @expose("/choose_product/<pk>", methods=["POST"])
     @has_access
     def choose_product(self, pk):
-        item = self._item(pk)
+        item = self.scoped_item(pk)
         if item.state != "draft":
             flash(gettext("The product can only be changed while the application is a "
                           "draft."), "danger")

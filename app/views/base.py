@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterator
 from decimal import Decimal
 
-from flask import Response, request, stream_with_context
+from flask import Response, abort, request, stream_with_context
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args
@@ -223,6 +223,14 @@ class LoanDeskModelView(ModelView):
             self.add_title = self.add_title or _l("New %(entity)s", entity=self.entity)
             self.edit_title = self.edit_title or _l("Edit %(entity)s", entity=self.entity)
         super()._init_titles()
+
+    def scoped_item(self, pk):
+        """The record, if the user may reach it; 404 otherwise (never 403: that would
+        confirm it exists)."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)
+        return item
 
     # -- Ownership and scope of what a form saves -----------------------------------------
     def pre_add(self, item) -> None:

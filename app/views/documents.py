@@ -73,9 +73,7 @@ class DocumentView(LoanDeskModelView):
     @expose("/file/<int:pk>")
     @has_access
     def file(self, pk: int):
-        document = self.datamodel.get(pk, self._base_filters)
-        if document is None:
-            abort(404)  # out of scope looks the same as missing
+        document = self.scoped_item(pk)
         path = document_path(document.stored_name)
         if not path.is_file():
             abort(404)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, request, url_for
+from flask import request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext
 
@@ -24,9 +24,7 @@ class SensitiveViewMixin:
     @expose("/sensitive/<pk>", methods=["GET", "POST"])
     @has_access
     def sensitive(self, pk):
-        item = self.datamodel.get(pk, self._base_filters)
-        if item is None:
-            abort(404)  # out of scope looks the same as missing
+        item = self.scoped_item(pk)
         values, error = None, None
         if request.method == "POST":
             purpose = (request.form.get("purpose") or "").strip()[:200]
