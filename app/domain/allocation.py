@@ -1,0 +1,108 @@
+"""How money received is applied to what is owed, and what lateness costs (no Flask here).
+
+Allocation follows the product's order of parts, by default penalty → fee → interest →
+principal, oldest installment first:
+
+* ``vertical`` (the default): settle each installment's parts in order before the next one;
+* ``horizontal``: each part across all installments, oldest first, before the next part
+  (Fineract's "principal last across the loan" style).
+
+Whatever is left after everything due is paid is the customer's credit — never lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from app.domain import DomainError
+from app.domain.i18n import N_
+
+CENT = Decimal("0.01")
+PARTS = ("penalty", "fee", "interest", "principal")
+DEFAULT_ORDER = PARTS
+
+
+@dataclass(frozen=True)
+class Due:
+    """What one installment still owes, part by part."""
+
+    key: int  # the installment's id (or number)
+    due_date: dt.date
+    penalty: Decimal = Decimal("0.00")
+    fee: Decimal = Decimal("0.00")
+    interest: Decimal = Decimal("0.00")
+    principal: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Allocation:
+    key: int | None  # None: the customer's credit
+    part: str  # penalty | fee | interest | principal | credit
+    amount: Decimal
+
+
+def _check(amount: Decimal, order: Sequence[str]) -> None:
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
+        raise DomainError.single("amount", N_("The amount must be greater than 0."))
+    if amount != amount.quantize(CENT):
+        raise DomainError.single("amount", N_("The amount must have at most 2 decimal "
+                                              "places."))
+    if sorted(order) != sorted(PARTS):
+        raise DomainError.single("order", N_("The allocation order must name penalty, fee, "
+                                             "interest and principal once each."))
+
+
+def allocate(amount: Decimal, dues: Sequence[Due], order: Sequence[str] = DEFAULT_ORDER,
+             strategy: str = "vertical") -> list[Allocation]:
+    """Apply ``amount`` to ``dues``; the allocations always add up to ``amount``."""
+    _check(amount, order)
+    if strategy not in ("vertical", "horizontal"):
+        raise DomainError.single("strategy", N_("Unknown allocation strategy %(s)s."),
+                                 s=strategy)
+    oldest_first = sorted(dues, key=lambda d: (d.due_date, d.key))
+    slots = ([(d, p) for d in oldest_first for p in order] if strategy == "vertical"
+             else [(d, p) for p in order for d in oldest_first])
+    left = amount
+    allocations: list[Allocation] = []
+    for due, part in slots:
+        if left <= 0:
+            break
+        owed = getattr(due, part)
+        if owed <= 0:
+            continue
+        paid = min(owed, left)
+        allocations.append(Allocation(due.key, part, paid))
+        left -= paid
+    if left > 0:
+        allocations.append(Allocation(None, "credit", left))  # overpayment is kept
+    return allocations
+
+
+def penalty_interest(overdue_principal: Decimal, overdue_rate: Decimal, days: int,
+                     basis: int = 360) -> Decimal:
+    """Penalty interest for ``days`` late on ``overdue_principal`` at the annual
+    ``overdue_rate`` (actual days / basis), half-up to the fen."""
+    if days <= 0 or overdue_principal <= 0:
+        return Decimal("0.00")
+    raw = overdue_principal * overdue_rate * Decimal(days) / Decimal(basis)
+    return raw.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def days_past_due(due_date: dt.date, today: dt.date, settled: bool = False) -> int:
+    return 0 if settled or today <= due_date else (today - due_date).days
+
+
+def bucket(days: int) -> str:
+    """Delinquency bucket: current, 1-30 (M1), 31-60 (M2), 61-90 (M3), 90+ (M3+)."""
+    if days <= 0:
+        return "current"
+    if days <= 30:
+        return "1-30"
+    if days <= 60:
+        return "31-60"
+    if days <= 90:
+        return "61-90"
+    return "90+"
