@@ -89,6 +89,16 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("LOANDESK_UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = int(os.environ.get("LOANDESK_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
+    # Reminders: SMTP for e-mail, an HTTP gateway for SMS; unset = log only, send nothing.
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_FROM = os.environ.get("SMTP_FROM", "loandesk@localhost")
+    SMTP_TLS = _env_bool("SMTP_TLS", False)
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+    SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+
     # Demo data
     DEMO_PASSWORD = os.environ.get("LOANDESK_DEMO_PASSWORD", "LoanDesk#2026")
 

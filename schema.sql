@@ -163,6 +163,19 @@ CREATE TABLE funder (
 
 CREATE INDEX ix_funder_created_at ON funder (created_at);
 
+CREATE TABLE job_run (
+	id SERIAL NOT NULL, 
+	job VARCHAR(32) NOT NULL, 
+	run_date DATE NOT NULL, 
+	state VARCHAR(32) DEFAULT 'running' NOT NULL CONSTRAINT ck_job_run_state CHECK (state IN ('running', 'done', 'failed')), 
+	started_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	finished_at TIMESTAMP WITHOUT TIME ZONE, 
+	last_key INTEGER NOT NULL, 
+	stats TEXT, 
+	CONSTRAINT pk_job_run PRIMARY KEY (id), 
+	CONSTRAINT uq_job_run_job_run_date UNIQUE (job, run_date)
+);
+
 CREATE TABLE login_lockout (
 	id SERIAL NOT NULL, 
 	username VARCHAR(256) NOT NULL, 
@@ -307,6 +320,9 @@ CREATE TABLE loan_product (
 	service_fee_fixed NUMERIC(18, 2) DEFAULT '0' NOT NULL, 
 	fee_due VARCHAR(32) DEFAULT 'disbursement' NOT NULL CONSTRAINT ck_loan_product_fee_due CHECK (fee_due IN ('approval', 'disbursement')), 
 	overdue_rate NUMERIC(12, 6) DEFAULT '0.18' NOT NULL, 
+	allocation_order VARCHAR(64) DEFAULT 'penalty,fee,interest,principal' NOT NULL, 
+	allocation_strategy VARCHAR(32) DEFAULT 'vertical' NOT NULL CONSTRAINT ck_loan_product_allocation_strategy CHECK (allocation_strategy IN ('vertical', 'horizontal')), 
+	settlement_interest VARCHAR(32) DEFAULT 'to_date' NOT NULL CONSTRAINT ck_loan_product_settlement_interest CHECK (settlement_interest IN ('to_date', 'full_period')), 
 	description TEXT, 
 	active BOOLEAN DEFAULT '1' NOT NULL, 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
@@ -421,9 +437,12 @@ CREATE TABLE staff (
 	phone VARCHAR(30), 
 	email VARCHAR(120), 
 	active BOOLEAN DEFAULT '1' NOT NULL, 
+	commission_basis VARCHAR(32) DEFAULT 'fee' NOT NULL CONSTRAINT ck_staff_commission_basis CHECK (commission_basis IN ('fee', 'disbursed')), 
+	commission_rate NUMERIC(12, 6) DEFAULT '0' NOT NULL, 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	CONSTRAINT pk_staff PRIMARY KEY (id), 
+	CONSTRAINT ck_staff_commission_rate CHECK (commission_rate >= 0 AND commission_rate <= 1), 
 	CONSTRAINT uq_staff_user_id UNIQUE (user_id), 
 	CONSTRAINT fk_staff_user_id_ab_user FOREIGN KEY(user_id) REFERENCES ab_user (id), 
 	CONSTRAINT fk_staff_branch_id_branch FOREIGN KEY(branch_id) REFERENCES branch (id), 
@@ -438,6 +457,24 @@ CREATE INDEX ix_staff_created_at ON staff (created_at);
 CREATE INDEX ix_staff_full_name ON staff (full_name);
 
 CREATE INDEX ix_staff_team_id ON staff (team_id);
+
+CREATE TABLE commission_batch (
+	id SERIAL NOT NULL, 
+	number VARCHAR(32) NOT NULL, 
+	state VARCHAR(32) DEFAULT 'draft' NOT NULL CONSTRAINT ck_commission_batch_state CHECK (state IN ('draft', 'confirmed')), 
+	total NUMERIC(18, 2) NOT NULL, 
+	payable_until DATE NOT NULL, 
+	created_by_id INTEGER, 
+	created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	confirmed_by_id INTEGER, 
+	confirmed_at TIMESTAMP WITHOUT TIME ZONE, 
+	paid_on DATE, 
+	CONSTRAINT pk_commission_batch PRIMARY KEY (id), 
+	CONSTRAINT ck_commission_batch_total_non_negative CHECK (total >= 0), 
+	CONSTRAINT uq_commission_batch_number UNIQUE (number), 
+	CONSTRAINT fk_commission_batch_created_by_id_staff FOREIGN KEY(created_by_id) REFERENCES staff (id), 
+	CONSTRAINT fk_commission_batch_confirmed_by_id_staff FOREIGN KEY(confirmed_by_id) REFERENCES staff (id)
+);
 
 CREATE TABLE contract_template (
 	id SERIAL NOT NULL, 
@@ -604,25 +641,6 @@ CREATE INDEX ix_contact_created_at ON contact (created_at);
 
 CREATE INDEX ix_contact_customer_id ON contact (customer_id);
 
-CREATE TABLE follow_up (
-	id SERIAL NOT NULL, 
-	customer_id INTEGER NOT NULL, 
-	staff_id INTEGER, 
-	happened_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
-	method VARCHAR(32) DEFAULT 'phone' NOT NULL CONSTRAINT ck_follow_up_method CHECK (method IN ('phone', 'wechat', 'visit', 'sms', 'email')), 
-	note TEXT NOT NULL, 
-	next_date DATE, 
-	CONSTRAINT pk_follow_up PRIMARY KEY (id), 
-	CONSTRAINT fk_follow_up_customer_id_customer FOREIGN KEY(customer_id) REFERENCES customer (id), 
-	CONSTRAINT fk_follow_up_staff_id_staff FOREIGN KEY(staff_id) REFERENCES staff (id)
-);
-
-CREATE INDEX ix_follow_up_customer_when ON follow_up (customer_id, happened_at);
-
-CREATE INDEX ix_follow_up_next_date ON follow_up (next_date);
-
-CREATE INDEX ix_follow_up_staff_id ON follow_up (staff_id);
-
 CREATE TABLE credit_assessment (
 	id SERIAL NOT NULL, 
 	application_id INTEGER NOT NULL, 
@@ -719,6 +737,9 @@ CREATE TABLE loan (
 	customer_credit NUMERIC(18, 2) DEFAULT '0' NOT NULL, 
 	days_past_due INTEGER DEFAULT '0' NOT NULL, 
 	settled_on DATE, 
+	allocation_order VARCHAR(64) DEFAULT 'penalty,fee,interest,principal' NOT NULL, 
+	allocation_strategy VARCHAR(32) DEFAULT 'vertical' NOT NULL CONSTRAINT ck_loan_allocation_strategy CHECK (allocation_strategy IN ('vertical', 'horizontal')), 
+	settlement_interest VARCHAR(32) DEFAULT 'to_date' NOT NULL CONSTRAINT ck_loan_settlement_interest CHECK (settlement_interest IN ('to_date', 'full_period')), 
 	owner_id INTEGER, 
 	team_id INTEGER, 
 	branch_id INTEGER, 
@@ -862,7 +883,7 @@ CREATE TABLE installment (
 	paid_interest NUMERIC(18, 2) NOT NULL, 
 	paid_fee NUMERIC(18, 2) NOT NULL, 
 	paid_penalty NUMERIC(18, 2) NOT NULL, 
-	state VARCHAR(32) DEFAULT 'due' NOT NULL CONSTRAINT ck_installment_state CHECK (state IN ('due', 'partial', 'paid', 'overdue', 'written_off')), 
+	state VARCHAR(32) DEFAULT 'due' NOT NULL CONSTRAINT ck_installment_state CHECK (state IN ('due', 'partial', 'paid', 'overdue', 'written_off', 'cancelled')), 
 	days_past_due INTEGER DEFAULT '0' NOT NULL, 
 	paid_on DATE, 
 	CONSTRAINT pk_installment PRIMARY KEY (id), 
@@ -894,6 +915,7 @@ CREATE TABLE repayment (
 	idempotency_key VARCHAR(64), 
 	reversal_of_id INTEGER, 
 	reason TEXT, 
+	prepayment VARCHAR(32) CONSTRAINT ck_repayment_prepayment CHECK (prepayment IN ('shorten_term', 'lower_installment')), 
 	recorded_by_id INTEGER, 
 	created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
 	CONSTRAINT pk_repayment PRIMARY KEY (id), 
@@ -923,6 +945,8 @@ CREATE TABLE service_fee (
 	received_on DATE, 
 	refunded_on DATE, 
 	refund_rule TEXT, 
+	refund_amount NUMERIC(18, 2), 
+	refund_reason VARCHAR(255), 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	CONSTRAINT pk_service_fee PRIMARY KEY (id), 
@@ -948,23 +972,29 @@ CREATE TABLE commission (
 	staff_id INTEGER, 
 	basis VARCHAR(32) NOT NULL CONSTRAINT ck_commission_basis CHECK (basis IN ('fee', 'disbursed')), 
 	rate NUMERIC(12, 6) NOT NULL, 
+	base_amount NUMERIC(18, 2) DEFAULT '0' NOT NULL, 
 	amount NUMERIC(18, 2) NOT NULL, 
 	state VARCHAR(32) DEFAULT 'pending' NOT NULL CONSTRAINT ck_commission_state CHECK (state IN ('pending', 'payable', 'paid', 'clawed_back')), 
+	settle_days INTEGER DEFAULT '0' NOT NULL, 
 	payable_on DATE, 
 	paid_on DATE, 
-	batch_ref VARCHAR(32), 
+	batch_id INTEGER, 
+	clawed_back_on DATE, 
+	clawback_reason VARCHAR(255), 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	CONSTRAINT pk_commission PRIMARY KEY (id), 
 	CONSTRAINT ck_commission_amount_non_negative CHECK (amount >= 0), 
+	CONSTRAINT ck_commission_base_amount_non_negative CHECK (base_amount >= 0), 
 	CONSTRAINT ck_commission_payee CHECK (channel_id IS NOT NULL OR staff_id IS NOT NULL), 
 	CONSTRAINT fk_commission_loan_id_loan FOREIGN KEY(loan_id) REFERENCES loan (id), 
 	CONSTRAINT fk_commission_service_fee_id_service_fee FOREIGN KEY(service_fee_id) REFERENCES service_fee (id), 
 	CONSTRAINT fk_commission_channel_id_channel FOREIGN KEY(channel_id) REFERENCES channel (id), 
-	CONSTRAINT fk_commission_staff_id_staff FOREIGN KEY(staff_id) REFERENCES staff (id)
+	CONSTRAINT fk_commission_staff_id_staff FOREIGN KEY(staff_id) REFERENCES staff (id), 
+	CONSTRAINT fk_commission_batch_id_commission_batch FOREIGN KEY(batch_id) REFERENCES commission_batch (id)
 );
 
-CREATE INDEX ix_commission_batch_ref ON commission (batch_ref);
+CREATE INDEX ix_commission_batch_id ON commission (batch_id);
 
 CREATE INDEX ix_commission_channel_id ON commission (channel_id);
 
@@ -975,6 +1005,30 @@ CREATE INDEX ix_commission_loan_id ON commission (loan_id);
 CREATE INDEX ix_commission_staff_id ON commission (staff_id);
 
 CREATE INDEX ix_commission_state_payable ON commission (state, payable_on);
+
+CREATE TABLE follow_up (
+	id SERIAL NOT NULL, 
+	customer_id INTEGER NOT NULL, 
+	staff_id INTEGER, 
+	happened_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	method VARCHAR(32) DEFAULT 'phone' NOT NULL CONSTRAINT ck_follow_up_method CHECK (method IN ('phone', 'wechat', 'visit', 'sms', 'email')), 
+	note TEXT NOT NULL, 
+	next_date DATE, 
+	installment_id INTEGER, 
+	outcome VARCHAR(32) CONSTRAINT ck_follow_up_outcome CHECK (outcome IN ('promised', 'paid', 'no_answer', 'refused', 'wrong_number', 'other')), 
+	CONSTRAINT pk_follow_up PRIMARY KEY (id), 
+	CONSTRAINT fk_follow_up_customer_id_customer FOREIGN KEY(customer_id) REFERENCES customer (id), 
+	CONSTRAINT fk_follow_up_staff_id_staff FOREIGN KEY(staff_id) REFERENCES staff (id), 
+	CONSTRAINT fk_follow_up_installment_id_installment FOREIGN KEY(installment_id) REFERENCES installment (id)
+);
+
+CREATE INDEX ix_follow_up_customer_when ON follow_up (customer_id, happened_at);
+
+CREATE INDEX ix_follow_up_installment_id ON follow_up (installment_id);
+
+CREATE INDEX ix_follow_up_next_date ON follow_up (next_date);
+
+CREATE INDEX ix_follow_up_staff_id ON follow_up (staff_id);
 
 CREATE TABLE reminder (
 	id SERIAL NOT NULL, 
@@ -988,6 +1042,7 @@ CREATE TABLE reminder (
 	message TEXT NOT NULL, 
 	state VARCHAR(32) DEFAULT 'queued' NOT NULL CONSTRAINT ck_reminder_state CHECK (state IN ('queued', 'sent', 'failed', 'cancelled')), 
 	attempts INTEGER NOT NULL, 
+	next_attempt_at TIMESTAMP WITHOUT TIME ZONE, 
 	last_error TEXT, 
 	sent_at TIMESTAMP WITHOUT TIME ZONE, 
 	created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
@@ -1010,6 +1065,7 @@ CREATE TABLE repayment_allocation (
 	installment_id INTEGER, 
 	part VARCHAR(32) NOT NULL CONSTRAINT ck_repayment_allocation_part CHECK (part IN ('penalty', 'fee', 'interest', 'principal', 'credit')), 
 	amount NUMERIC(18, 2) NOT NULL, 
+	applied_on DATE, 
 	CONSTRAINT pk_repayment_allocation PRIMARY KEY (id), 
 	CONSTRAINT fk_repayment_allocation_repayment_id_repayment FOREIGN KEY(repayment_id) REFERENCES repayment (id), 
 	CONSTRAINT fk_repayment_allocation_installment_id_installment FOREIGN KEY(installment_id) REFERENCES installment (id)
@@ -1018,5 +1074,18 @@ CREATE TABLE repayment_allocation (
 CREATE INDEX ix_repayment_allocation_installment_id ON repayment_allocation (installment_id);
 
 CREATE INDEX ix_repayment_allocation_repayment_id ON repayment_allocation (repayment_id);
+
+CREATE TABLE reminder_attempt (
+	id SERIAL NOT NULL, 
+	reminder_id INTEGER NOT NULL, 
+	at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	sender VARCHAR(32) NOT NULL, 
+	ok BOOLEAN NOT NULL, 
+	error TEXT, 
+	CONSTRAINT pk_reminder_attempt PRIMARY KEY (id), 
+	CONSTRAINT fk_reminder_attempt_reminder_id_reminder FOREIGN KEY(reminder_id) REFERENCES reminder (id)
+);
+
+CREATE INDEX ix_reminder_attempt_reminder_id ON reminder_attempt (reminder_id);
 
 ALTER TABLE team ADD CONSTRAINT fk_team_leader_id_staff FOREIGN KEY(leader_id) REFERENCES staff (id);

@@ -65,6 +65,37 @@ def register_cli(app: Flask) -> None:
 
         click.echo(f"{release_idle()} customers returned to the public pool.")
 
+    @loandesk.command("daily")
+    @click.option("--date", "day", default=None, help="Business day YYYY-MM-DD (default: today).")
+    @click.option("--force", is_flag=True, help="Recompute a day already done.")
+    def daily(day: str | None, force: bool) -> None:
+        """Overdue states, penalty interest, buckets, credits, clawbacks, reminders queued.
+        Safe to run twice (idempotent); a crashed run resumes where it stopped."""
+        import datetime as dt
+        import json
+        import logging
+
+        from .loans.job import run_daily
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        try:
+            when = dt.date.fromisoformat(day) if day else None
+        except ValueError:
+            raise click.BadParameter("use YYYY-MM-DD", param_hint="--date") from None
+        stats = run_daily(when, force=force)
+        click.echo(json.dumps(stats, sort_keys=True))
+
+    @loandesk.command("send-reminders")
+    def send_reminders() -> None:
+        """Send queued reminders that are due (nothing in quiet hours; failures retried)."""
+        import json
+        import logging
+
+        from .loans.reminders import send_due
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        click.echo(json.dumps(send_due(), sort_keys=True))
+
     @loandesk.command("demo-logins")
     def demo_logins() -> None:
         """Print the demo users and their password."""

@@ -22,6 +22,17 @@ DEFAULT_SETTINGS = {
     "ui.default_locale": ("zh_CN", "The firm's default language: zh_CN or en"),
     "pool.idle_days": ("30", "Days without follow-up before a customer returns to the pool"),
     "pool.daily_claim_limit": ("10", "Customers a salesperson may claim from the pool a day"),
+    "reminder.before_days": ("3,1", "Days before a due date on which a reminder is queued"),
+    "reminder.overdue_days": ("1,3,7,15,30,60,90",
+                              "Days past due on which an overdue reminder is queued"),
+    "reminder.quiet_hours": ("21:00-09:00", "No reminder is sent in these hours (firm time)"),
+    "reminder.max_attempts": ("5", "Tries before a reminder is marked failed"),
+    "commission.staff_settle_days": ("30", "Staff commissions are payable T+N days after the "
+                                           "fee is received"),
+    "commission.staff_clawback_days": ("90", "Early settlement within N days of disbursement "
+                                             "claws back staff commission"),
+    "commission.first_default_days": ("30", "First installment unpaid N days after due claws "
+                                            "back every commission on the loan"),
 }
 
 

@@ -106,3 +106,41 @@ def bucket(days: int) -> str:
     if days <= 90:
         return "61-90"
     return "90+"
+
+
+def accrued_penalty(principal_due: Decimal, due_date: dt.date,
+                    principal_payments: Sequence[tuple[dt.date, Decimal]], rate: Decimal,
+                    as_of: dt.date, basis: int = 360) -> Decimal:
+    """Penalty interest accrued by ``as_of`` on an installment's overdue principal.
+
+    The principal still unpaid bears ``rate`` (annual, actual days / ``basis``) from the day
+    after ``due_date``; each principal payment lowers the base from the day it was applied.
+    The sum is exact and rounded once, half-up to the fen, so the figure for a given day is
+    the same however often it is computed (the daily job may run twice)."""
+    if as_of <= due_date or rate <= 0:
+        return Decimal("0.00")
+    unpaid = principal_due - sum((a for d, a in principal_payments if d <= due_date),
+                                 Decimal(0))
+    total = Decimal(0)
+    start = due_date
+    for day, amount in sorted((d, a) for d, a in principal_payments if due_date < d):
+        end = min(day, as_of)
+        if end > start and unpaid > 0:
+            total += unpaid * (end - start).days
+        start = max(start, end)
+        if day >= as_of:
+            break
+        unpaid -= amount
+    if as_of > start and unpaid > 0:
+        total += unpaid * (as_of - start).days
+    return (total * rate / Decimal(basis)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def capped_penalty_rate(overdue_rate: Decimal, annual_rate: Decimal,
+                        cap: Decimal | None) -> Decimal:
+    """The penalty rate charged: the contract's overdue rate, but never so high that the
+    loan's rate and the penalty rate together exceed the legal cap (DESIGN.md; the loan
+    contract says so in its overdue clause)."""
+    if cap is None:
+        return overdue_rate
+    return max(Decimal(0), min(overdue_rate, cap - annual_rate))

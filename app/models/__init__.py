@@ -11,9 +11,16 @@ from .application import (  # noqa: F401
     ScoreGrade,
 )
 from .base import Model  # noqa: F401
-from .contract import Contract, ContractCounter, ContractTemplate, Reminder  # noqa: F401
+from .contract import (  # noqa: F401
+    Contract,
+    ContractCounter,
+    ContractTemplate,
+    JobRun,
+    Reminder,
+    ReminderAttempt,
+)
 from .customer import Consent, Contact, Customer, Document, FollowUp  # noqa: F401
-from .finance import Commission, ServiceFee  # noqa: F401
+from .finance import Commission, CommissionBatch, ServiceFee  # noqa: F401
 from .loan import Installment, Loan, Repayment, RepaymentAllocation  # noqa: F401
 from .org import Branch, Staff, Team  # noqa: F401
 from .product import Channel, Funder, LoanProduct, RepaymentMethodOption  # noqa: F401

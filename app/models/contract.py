@@ -22,6 +22,7 @@ from .base import Model, OwnedMixin, TimestampMixin, coded, utcnow
 from .enums import (
     ContractKind,
     ContractState,
+    JobState,
     ReminderChannel,
     ReminderKind,
     ReminderState,
@@ -97,6 +98,7 @@ class Reminder(Model):
     message: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = coded(ReminderState, "state", default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -104,6 +106,44 @@ class Reminder(Model):
     installment = relationship("Installment")
     loan = relationship("Loan")
     customer = relationship("Customer")
+    attempt_log = relationship("ReminderAttempt", back_populates="reminder",
+                               order_by="ReminderAttempt.id")
+
+
+class ReminderAttempt(Model):
+    """One try at sending a reminder, kept whatever came of it."""
+
+    __tablename__ = "reminder_attempt"
+    __scope_parent__ = "reminder"  # scoped through its reminder
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reminder_id: Mapped[int] = mapped_column(ForeignKey("reminder.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sender: Mapped[str] = mapped_column(String(32))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    reminder = relationship("Reminder", back_populates="attempt_log")
+
+
+class JobRun(Model):
+    """One run of a scheduled job for one business day; ``last_key`` lets a crashed run
+    resume where it stopped, ``(job, run_date)`` unique makes a second run a no-op."""
+
+    __tablename__ = "job_run"
+    __table_args__ = (UniqueConstraint("job", "run_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(32))
+    run_date: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = coded(JobState, "state", default="running")
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_key: Mapped[int] = mapped_column(Integer, default=0)
+    stats: Mapped[str | None] = mapped_column(Text)  # JSON counts, for the log and the screen
+
+    def __repr__(self) -> str:
+        return f"{self.job} {self.run_date}"
 
 
 class ContractTemplate(TimestampMixin, Model):

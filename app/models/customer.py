@@ -25,6 +25,7 @@ from .base import Model, Money, OwnedMixin, TimestampMixin, coded, non_negative,
 from .enums import (
     ConsentScope,
     ContactMethod,
+    ContactOutcome,
     CreditReportStatus,
     CustomerKind,
     CustomerStatus,
@@ -135,9 +136,14 @@ class FollowUp(Model):
     method: Mapped[str] = coded(ContactMethod, "method", default="phone")
     note: Mapped[str] = mapped_column(Text)
     next_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    # Collection calls from the due-soon / overdue work list: about which installment, and
+    # what came of it.
+    installment_id: Mapped[int | None] = mapped_column(ForeignKey("installment.id"), index=True)
+    outcome: Mapped[str | None] = coded(ContactOutcome, "outcome", nullable=True)
 
     customer = relationship("Customer", back_populates="followups")
     staff = relationship("Staff")
+    installment = relationship("Installment")
 
     def __repr__(self) -> str:
         return f"{self.happened_at:%Y-%m-%d} {self.method}"

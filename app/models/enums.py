@@ -237,11 +237,13 @@ class InstallmentState(LabelledEnum):
     PAID = "paid"
     OVERDUE = "overdue"
     WRITTEN_OFF = "written_off"
+    CANCELLED = "cancelled"  # beyond a term shortened by a prepayment
 
     @classmethod
     def _labels(cls):
         return {"due": _l("Not yet due"), "partial": _l("Partly paid"), "paid": _l("Paid"),
-                "overdue": _l("Overdue"), "written_off": _l("Written off")}
+                "overdue": _l("Overdue"), "written_off": _l("Written off"),
+                "cancelled": _l("Cancelled by a prepayment")}
 
 
 class AllocationPart(LabelledEnum):
@@ -362,3 +364,67 @@ class AuditAction(LabelledEnum):
                 "login": _l("Logged in"), "login_failed": _l("Failed login"),
                 "unmask": _l("Viewed sensitive data"), "export": _l("Exported"),
                 "transition": _l("State change"), "permission": _l("Permission change")}
+
+
+class AllocationStrategy(LabelledEnum):
+    VERTICAL = "vertical"
+    HORIZONTAL = "horizontal"
+
+    @classmethod
+    def _labels(cls):
+        return {"vertical": _l("Installment by installment (oldest first)"),
+                "horizontal": _l("Part by part across installments")}
+
+
+class SettlementInterest(LabelledEnum):
+    TO_DATE = "to_date"
+    FULL_PERIOD = "full_period"
+
+    @classmethod
+    def _labels(cls):
+        return {"to_date": _l("Interest to the payment date"),
+                "full_period": _l("The current period's full interest")}
+
+
+class PrepaymentMode(LabelledEnum):
+    SHORTEN_TERM = "shorten_term"
+    LOWER_INSTALLMENT = "lower_installment"
+
+    @classmethod
+    def _labels(cls):
+        return {"shorten_term": _l("Shorten the term"),
+                "lower_installment": _l("Lower the installments")}
+
+
+class BatchState(LabelledEnum):
+    DRAFT = "draft"
+    CONFIRMED = "confirmed"
+
+    @classmethod
+    def _labels(cls):
+        return {"draft": _l("Awaiting confirmation"), "confirmed": _l("Confirmed and paid")}
+
+
+class JobState(LabelledEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @classmethod
+    def _labels(cls):
+        return {"running": _l("Running"), "done": _l("Done"), "failed": _l("Failed")}
+
+
+class ContactOutcome(LabelledEnum):
+    PROMISED = "promised"
+    PAID = "paid"
+    NO_ANSWER = "no_answer"
+    REFUSED = "refused"
+    WRONG_NUMBER = "wrong_number"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {"promised": _l("Promised to pay"), "paid": _l("Says it is paid"),
+                "no_answer": _l("No answer"), "refused": _l("Refuses to pay"),
+                "wrong_number": _l("Wrong number"), "other": _l("Other")}

@@ -31,11 +31,15 @@ from .base import (
 )
 from .enums import (
     AllocationPart,
+    AllocationStrategy,
     DayCount,
     InstallmentState,
     LoanState,
+    PrepaymentMode,
     RepaymentMethod,
+    SettlementInterest,
 )
+from .product import DEFAULT_ALLOCATION_ORDER
 
 ZERO = Decimal("0.00")
 
@@ -77,6 +81,14 @@ class Loan(OwnedMixin, TimestampMixin, Model):
     customer_credit: Mapped[Decimal] = mapped_column(Money, default=ZERO, server_default="0")
     days_past_due: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
     settled_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The product's rules as they were when the loan was booked (a later product edit
+    # does not change a signed loan).
+    allocation_order: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_ALLOCATION_ORDER, server_default=DEFAULT_ALLOCATION_ORDER)
+    allocation_strategy: Mapped[str] = coded(AllocationStrategy, "allocation_strategy",
+                                             default="vertical")
+    settlement_interest: Mapped[str] = coded(SettlementInterest, "settlement_interest",
+                                             default="to_date")
 
     application = relationship("Application")
     customer = relationship("Customer")
@@ -153,6 +165,8 @@ class Repayment(Model):
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("repayment.id"), unique=True)
     reason: Mapped[str | None] = mapped_column(Text)
+    # A partial prepayment: what finance chose for the regenerated schedule.
+    prepayment: Mapped[str | None] = coded(PrepaymentMode, "prepayment", nullable=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -175,6 +189,9 @@ class RepaymentAllocation(Model):
     installment_id: Mapped[int | None] = mapped_column(ForeignKey("installment.id"), index=True)
     part: Mapped[str] = coded(AllocationPart, "part")
     amount: Mapped[Decimal] = mapped_column(Money)
+    # The day the money was applied: the payment day, or later for a credit (an
+    # overpayment) used when the next installment fell due.
+    applied_on: Mapped[dt.date | None] = mapped_column(Date)
 
     repayment = relationship("Repayment", back_populates="allocations")
     installment = relationship("Installment")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Model, TimestampMixin
+from .base import Model, Rate, TimestampMixin, coded
+from .enums import CommissionBasis
 
 
 class Branch(TimestampMixin, Model):
@@ -51,6 +54,11 @@ class Staff(TimestampMixin, Model):
     __tablename__ = "staff"
     __small__ = True  # a short list: related fields may offer every row
 
+    __table_args__ = (
+        CheckConstraint("commission_rate >= 0 AND commission_rate <= 1",
+                        name="commission_rate"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), unique=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
@@ -61,6 +69,10 @@ class Staff(TimestampMixin, Model):
     phone: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # The salesperson's own commission on the loans they bring in (0 = none).
+    commission_basis: Mapped[str] = coded(CommissionBasis, "commission_basis", default="fee")
+    commission_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0),
+                                                     server_default="0")
 
     user = relationship(User, foreign_keys=[user_id])
     branch = relationship("Branch", foreign_keys=[branch_id])

@@ -19,13 +19,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Model, Money, Rate, TimestampMixin, coded, non_negative
 from .enums import (
+    AllocationStrategy,
     ChannelKind,
     CommissionBasis,
     DayCount,
     FeeEvent,
     FunderKind,
     RepaymentMethod,
+    SettlementInterest,
 )
+
+DEFAULT_ALLOCATION_ORDER = "penalty,fee,interest,principal"
 
 
 class Funder(TimestampMixin, Model):
@@ -107,6 +111,13 @@ class LoanProduct(TimestampMixin, Model):
     fee_due: Mapped[str] = coded(FeeEvent, "fee_due", default="disbursement")
     overdue_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal("0.18"),
                                                   server_default="0.18")
+    # How a repayment is applied (Fineract-style strategies) and what an early settlement owes.
+    allocation_order: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_ALLOCATION_ORDER, server_default=DEFAULT_ALLOCATION_ORDER)
+    allocation_strategy: Mapped[str] = coded(AllocationStrategy, "allocation_strategy",
+                                             default="vertical")
+    settlement_interest: Mapped[str] = coded(SettlementInterest, "settlement_interest",
+                                             default="to_date")
     description: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1", index=True)
 

@@ -24,8 +24,8 @@ class CommissionView(LoanDeskModelView):
     entity, entity_plural = _l("Commission"), _l("Commissions")
     list_columns = ["loan", "channel", "staff", "basis", "rate", "amount", "state",
                     "payable_on", "paid_on"]
-    search_columns = ["channel", "staff", "basis", "state", "payable_on", "batch_ref"]
+    search_columns = ["channel", "staff", "basis", "state", "payable_on", "batch"]
     add_columns = edit_columns = ["loan", "service_fee", "channel", "staff", "basis", "rate",
-                                  "amount", "state", "payable_on", "paid_on", "batch_ref"]
+                                  "amount", "state", "payable_on", "paid_on", "batch"]
     show_columns = add_columns + ["created_at"]
     base_order = ("created_at", "desc")

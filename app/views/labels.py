@@ -69,7 +69,7 @@ COLUMN_LABELS = {
     "basis": _l("Basis"), "rate": _l("Rate"), "due_on_event": _l("Due on"),
     "received_on": _l("Received on"), "refunded_on": _l("Refunded on"),
     "refund_rule": _l("Refund rule"), "service_fee": _l("Service fee"),
-    "payable_on": _l("Payable on"), "batch_ref": _l("Payout batch"), "year": _l("Year"),
+    "payable_on": _l("Payable on"), "batch": _l("Payout batch"), "year": _l("Year"),
     "seq": _l("Sequence"), "supersedes": _l("Supersedes"), "issued_at": _l("Issued"),
     "signed_at": _l("Signed"), "void_reason": _l("Void reason"),
     "signed_document": _l("Signed copy"), "milestone": _l("Milestone (days)"),

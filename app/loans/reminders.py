@@ -1,0 +1,265 @@
+"""Repayment reminders: queued by the daily job into an outbox (``reminder``), sent by
+``flask loandesk send-reminders`` through a sender per channel.
+
+* Queued N days before a due date and on each overdue milestone (firm settings
+  ``reminder.before_days`` and ``reminder.overdue_days``).  A reminder is unique per
+  installment, kind and milestone, so queuing twice adds nothing; a day the job missed is
+  caught up by the nearest milestone, never by a burst of stale ones.
+* The message is written when queued, in the firm's language, with the amount formatted.
+* Nothing is sent in quiet hours (``reminder.quiet_hours``, 21:00-09:00 by default, firm
+  time).  A failure is retried with exponential backoff up to ``reminder.max_attempts``;
+  every attempt is recorded in ``reminder_attempt``.  A reminder whose installment was paid
+  meanwhile is cancelled, not sent.
+* Senders: SMTP e-mail (``SMTP_HOST`` …) and an SMS-gateway adapter (``SMS_GATEWAY_URL``);
+  either one only logs what it would send while it is not configured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import smtplib
+import urllib.request
+from collections import defaultdict
+from email.message import EmailMessage
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.i18n import firm_default_locale, format_day, format_money
+from app.models import FirmSetting, Installment, Loan, Reminder, ReminderAttempt
+from app.models.base import utcnow
+
+from . import business_now
+
+log = logging.getLogger("loandesk.reminders")
+OPEN = ("due", "partial", "overdue")
+
+
+def _setting(key: str, default: str) -> str:
+    value = db.session.scalar(select(FirmSetting.value).where(FirmSetting.key == key))
+    return value.strip() if value and value.strip() else default
+
+
+def _days(key: str, default: str) -> list[int]:
+    try:
+        return sorted({int(x) for x in _setting(key, default).split(",") if x.strip()})
+    except ValueError:
+        return sorted(int(x) for x in default.split(","))
+
+
+def _owed(row: Installment) -> object:
+    return (row.principal + row.interest + row.fee + row.penalty - row.paid_principal
+            - row.paid_interest - row.paid_fee - row.paid_penalty)
+
+
+def message(row: Installment, kind: str) -> str:
+    firm = _setting("firm.name", "")
+    loan, customer = row.loan, row.loan.customer
+    if kind == "before_due":
+        return gettext(
+            "[%(firm)s] Dear %(name)s, installment %(n)s of your loan %(loan)s, %(amount)s, "
+            "is due on %(date)s. Please make sure your account can be debited.",
+            firm=firm, name=customer.name, n=row.n, loan=loan.number,
+            amount=format_money(_owed(row)), date=format_day(row.due_date))
+    return gettext(
+        "[%(firm)s] Dear %(name)s, installment %(n)s of your loan %(loan)s is %(days)s days "
+        "overdue; %(amount)s is owed, penalty interest included. Please repay as soon as "
+        "possible.", firm=firm, name=customer.name, n=row.n, loan=loan.number,
+        days=row.days_past_due, amount=format_money(_owed(row)))
+
+
+def queue_reminders(day: dt.date, loan_ids: list[int] | None = None) -> dict:
+    before = _days("reminder.before_days", "3,1")
+    overdue = _days("reminder.overdue_days", "1,3,7,15,30,60,90")
+    stats = {"reminders_queued": 0, "reminders_cancelled": 0}
+    wanted: dict[tuple[int, str, int], Installment] = {}
+    for row, kind, milestone in _candidates(day, before, overdue, loan_ids):
+        wanted[(row.id, kind, milestone)] = row
+    keys = list(wanted)
+    existing: set = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        existing.update(db.session.execute(
+            select(Reminder.installment_id, Reminder.kind, Reminder.milestone)
+            .where(tuple_(Reminder.installment_id, Reminder.kind, Reminder.milestone)
+                   .in_(chunk))).all())
+    with force_locale(firm_default_locale(current_app)):
+        for key in keys:
+            if key in existing:
+                continue
+            row = wanted[key]
+            channel = "sms" if row.loan.customer.phone else "email"
+            db.session.add(Reminder(
+                installment_id=row.id, loan_id=row.loan_id, customer_id=row.loan.customer_id,
+                channel=channel, kind=key[1], milestone=key[2], scheduled_on=day,
+                message=message(row, key[1]), state="queued"))
+            stats["reminders_queued"] += 1
+    # A reminder still waiting for an installment now paid is not sent.
+    paid = select(Installment.id).where(Installment.state.not_in(OPEN))
+    result = db.session.execute(update(Reminder).where(
+        Reminder.state == "queued", Reminder.installment_id.in_(paid))
+        .values(state="cancelled", last_error="paid before sending"))
+    stats["reminders_cancelled"] = result.rowcount or 0
+    db.session.commit()
+    return stats
+
+
+def _candidates(day, before, overdue, loan_ids):
+    """(installment, kind, milestone) for each reminder due on ``day``."""
+    conditions = [Installment.state.in_(OPEN),
+                  Loan.state.in_(("active", "overdue"))]
+    if loan_ids is not None:
+        conditions.append(Installment.loan_id.in_(loan_ids))
+    options = (selectinload(Installment.loan).selectinload(Loan.customer),)
+    if before:
+        rows = db.session.scalars(
+            select(Installment).join(Loan, Loan.id == Installment.loan_id)
+            .where(*conditions, Installment.due_date >= day,
+                   Installment.due_date <= day + dt.timedelta(days=max(before)))
+            .options(*options))
+        for row in rows:
+            until = (row.due_date - day).days
+            yield row, "before_due", -min(n for n in before if n >= until)
+    if overdue:
+        rows = db.session.scalars(
+            select(Installment).join(Loan, Loan.id == Installment.loan_id)
+            .where(*conditions, Installment.state == "overdue",
+                   Installment.days_past_due >= min(overdue))
+            .options(*options))
+        for row in rows:
+            yield row, "overdue", max(n for n in overdue if n <= row.days_past_due)
+
+
+# -- sending ---------------------------------------------------------------------------------
+class SendError(Exception):
+    pass
+
+
+class LogSender:
+    """Stands in for a channel not configured: logs the message, sends nothing."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def send(self, reminder: Reminder) -> None:
+        log.info("%s (not configured, logged only) to customer %s: %s", self.name,
+                 reminder.customer_id, reminder.message)
+
+
+class SmtpSender:
+    name = "smtp"
+
+    def __init__(self, config) -> None:
+        self.config = config
+
+    def send(self, reminder: Reminder) -> None:
+        to = reminder.customer.email
+        if not to:
+            raise SendError("the customer has no e-mail address")
+        mail = EmailMessage()
+        mail["From"] = self.config["SMTP_FROM"]
+        mail["To"] = to
+        mail["Subject"] = gettext("Repayment reminder")
+        mail.set_content(reminder.message)
+        try:
+            with smtplib.SMTP(self.config["SMTP_HOST"], int(self.config["SMTP_PORT"]),
+                              timeout=15) as smtp:
+                if self.config.get("SMTP_TLS"):
+                    smtp.starttls()
+                if self.config.get("SMTP_USER"):
+                    smtp.login(self.config["SMTP_USER"], self.config["SMTP_PASSWORD"])
+                smtp.send_message(mail)
+        except (OSError, smtplib.SMTPException) as error:
+            raise SendError(f"smtp: {error}") from error
+
+
+class SmsGatewaySender:
+    """Posts ``{"phone", "text", "reference"}`` as JSON to the firm's SMS gateway."""
+
+    name = "sms_gateway"
+
+    def __init__(self, config) -> None:
+        self.url = config["SMS_GATEWAY_URL"]
+        self.token = config.get("SMS_GATEWAY_TOKEN") or ""
+
+    def send(self, reminder: Reminder) -> None:
+        body = json.dumps({"phone": reminder.customer.phone, "text": reminder.message,
+                           "reference": f"reminder-{reminder.id}"}).encode()
+        request = urllib.request.Request(self.url, data=body, method="POST", headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {self.token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+                if response.status >= 300:
+                    raise SendError(f"sms gateway: HTTP {response.status}")
+        except OSError as error:
+            raise SendError(f"sms gateway: {error}") from error
+
+
+def senders(config) -> dict:
+    return {
+        "email": SmtpSender(config) if config.get("SMTP_HOST") else LogSender("email"),
+        "sms": SmsGatewaySender(config) if config.get("SMS_GATEWAY_URL") else LogSender("sms"),
+    }
+
+
+def quiet(now: dt.datetime, hours: str) -> bool:
+    """Inside the quiet hours "HH:MM-HH:MM" (which may span midnight)?"""
+    try:
+        start, end = (dt.time.fromisoformat(t.strip()) for t in hours.split("-"))
+    except ValueError:
+        start, end = dt.time(21), dt.time(9)
+    t = now.time()
+    return (start <= t or t < end) if start > end else (start <= t < end)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """5 min, 10, 20, 40 … at most 6 hours."""
+    return min(dt.timedelta(minutes=5 * 2 ** max(attempts - 1, 0)), dt.timedelta(hours=6))
+
+
+def send_due(now: dt.datetime | None = None, channels: dict | None = None,
+             limit: int = 500) -> dict:
+    """Send the reminders that are due, unless it is quiet hours.  ``now`` is firm time."""
+    now = now or business_now()
+    stats = defaultdict(int)
+    if quiet(now, _setting("reminder.quiet_hours", "21:00-09:00")):
+        log.info("quiet hours (%s): no reminder sent", now.strftime("%H:%M"))
+        stats["quiet"] = 1
+        return dict(stats)
+    channels = channels or senders(current_app.config)
+    most = int(_setting("reminder.max_attempts", "5"))
+    clock = utcnow()
+    due = db.session.scalars(
+        select(Reminder).where(Reminder.state == "queued",
+                               Reminder.scheduled_on <= now.date(),
+                               (Reminder.next_attempt_at.is_(None))
+                               | (Reminder.next_attempt_at <= clock))
+        .order_by(Reminder.id).limit(limit)).all()
+    with force_locale(firm_default_locale(current_app)):
+        for reminder in due:
+            sender = channels[reminder.channel]
+            reminder.attempts = (reminder.attempts or 0) + 1
+            try:
+                sender.send(reminder)
+            except SendError as error:
+                reminder.last_error = str(error)[:500]
+                db.session.add(ReminderAttempt(reminder=reminder, sender=sender.name,
+                                               ok=False, error=str(error)[:500], at=clock))
+                if reminder.attempts >= most:
+                    reminder.state = "failed"
+                    stats["failed"] += 1
+                else:
+                    reminder.next_attempt_at = clock + backoff(reminder.attempts)
+                    stats["retry"] += 1
+            else:
+                reminder.state, reminder.sent_at = "sent", clock
+                db.session.add(ReminderAttempt(reminder=reminder, sender=sender.name, ok=True,
+                                               at=clock))
+                stats["sent"] += 1
+            db.session.commit()  # each attempt is kept, whatever happens to the next
+    return dict(stats)
