@@ -27,12 +27,12 @@ DEFAULT_SETTINGS = {
                               "Days past due on which an overdue reminder is queued"),
     "reminder.quiet_hours": ("21:00-09:00", "No reminder is sent in these hours (firm time)"),
     "reminder.max_attempts": ("5", "Tries before a reminder is marked failed"),
-    "commission.staff_settle_days": ("30", "Staff commissions are payable T+N days after the "
-                                           "fee is received"),
-    "commission.staff_clawback_days": ("90", "Early settlement within N days of disbursement "
-                                             "claws back staff commission"),
-    "commission.first_default_days": ("30", "First installment unpaid N days after due claws "
-                                            "back every commission on the loan"),
+    "commission.staff_settle_days": ("30", ("Staff commissions are payable T+N days after the "
+                                           "fee is received")),
+    "commission.staff_clawback_days": ("90", ("Early settlement within N days of disbursement "
+                                             "claws back staff commission")),
+    "commission.first_default_days": ("30", ("First installment unpaid N days after due claws "
+                                            "back every commission on the loan")),
 }
 
 

@@ -73,11 +73,12 @@ def _work_loan(loan: Loan, day: dt.date, rate: Decimal, history: dict, fpd_days:
     if (loan.state, loan.days_past_due) != before:
         stats["loans_changed"] += 1
     first = ledger.rows.get(1)
-    if first is not None and first.state == "overdue" and first.days_past_due >= fpd_days:
-        if db.session.scalar(select(Commission.id).where(
-                Commission.loan_id == loan.id, Commission.state != "clawed_back").limit(1)):
-            clawback_first_default(loan, day, first.days_past_due)
-            stats["clawbacks"] += 1
+    defaulted = first is not None and first.state == "overdue" and \
+        first.days_past_due >= fpd_days
+    if defaulted and db.session.scalar(select(Commission.id).where(
+            Commission.loan_id == loan.id, Commission.state != "clawed_back").limit(1)):
+        clawback_first_default(loan, day, first.days_past_due)
+        stats["clawbacks"] += 1
     stats["loans_worked"] += 1
 
 

@@ -193,7 +193,7 @@ class SmsGatewaySender:
         request = urllib.request.Request(self.url, data=body, method="POST", headers={
             "Content-Type": "application/json", "Authorization": f"Bearer {self.token}"})
         try:
-            with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=15) as response:
                 if response.status >= 300:
                     raise SendError(f"sms gateway: HTTP {response.status}")
         except OSError as error:
