@@ -44,11 +44,13 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         **dict.fromkeys(["CreditAssessment", "AssessmentFactor", "Decision", "Loan",
                          "Installment", "Repayment", "RepaymentAllocation", "Reminder",
                          "Contract", "ServiceFee", "Commission"], RX),
+        "Collections": ("read", "write"),
         **PRODUCTS, "Scorecard": R, "Staff": R, "Team": R, "Branch": R, **TOOLS,
     },
     "Sales": {
         "Customer": RW, "Contact": RW, "FollowUp": RW, "Consent": RW, "Application": RW,
         "Document": ("read", "write"), "Loan": R, "Installment": R, "Contract": R,
+        "Collections": ("read", "write"),
         **POOL, **PRODUCTS, **TOOLS,
     },
     "Reviewer": {
@@ -61,11 +63,12 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     "Finance": {
         "Loan": RW, "Repayment": RW, "ServiceFee": RW, "Commission": RW,
         **dict.fromkeys(["Installment", "RepaymentAllocation", "Reminder"], RX),
-        "Contract": RW,
+        "Contract": RW, "Collections": ("read", "write"),
         "Customer": R + SENSITIVE, "Application": R, **PRODUCTS, **TOOLS,
     },
     "Auditor": {
-        **dict.fromkeys(BUSINESS + CONFIGURATION + ["AuditLog"], RX), **TOOLS,
+        **dict.fromkeys(BUSINESS + CONFIGURATION + ["AuditLog"], RX), "Collections": R,
+        **TOOLS,
     },
 }
 

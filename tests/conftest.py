@@ -66,6 +66,16 @@ def db_session(app):
         db.session.rollback()
 
 
+@pytest.fixture()
+def ctx(app):
+    """An application context; whatever a test leaves uncommitted is rolled back."""
+    from app.extensions import db
+
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
 class AuthActions:
     def __init__(self, client):
         self._client = client

@@ -27,13 +27,6 @@ def day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-@pytest.fixture()
-def ctx(app):
-    with app.app_context():
-        yield
-        db.session.rollback()
-
-
 def new_loan(method="equal_principal", principal="12000.00", rate="0.06", months=12,
              overdue="0.09", settlement="to_date", strategy="vertical") -> Loan:
     customer = db.session.scalars(select(Customer).order_by(Customer.id)).first()

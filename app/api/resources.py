@@ -18,6 +18,7 @@ from ..extensions import db
 from ..intake.api import ApplicationActions
 from ..intake.applications import prepare
 from ..intake.identity import identity_errors, normalise_identity
+from ..loans.api import LoanActions, RepaymentActions
 from ..models import (
     Application,
     Channel,
@@ -199,11 +200,16 @@ class ApplicationApi(ApplicationActions, LoanDeskRestApi):
     base_order = ("id", "desc")
 
 
-class LoanApi(LoanDeskRestApi):
-    """Loans, with their state and outstanding balances."""
+class LoanApi(LoanActions, LoanDeskRestApi):
+    """Loans, with their state and outstanding balances.  Loans are booked from approved
+    applications, never typed in: no POST or DELETE here."""
 
     resource_name = "loans"
-    method_permission_name = {**MODEL_API_METHODS, "contracts": "write"}
+    method_permission_name = {**MODEL_API_METHODS, "contracts": "write",
+                              "repayments": "read",  # and can write on Repayment
+                              "disbursement": "write"}
+    include_route_methods = {"get", "get_list", "info", "put", "contracts", "repayments",
+                             "disbursement"}
 
     @expose("/<int:pk>/contracts", methods=["POST"])
     @protect()
@@ -248,9 +254,6 @@ class LoanApi(LoanDeskRestApi):
         "application_id", "day_count", "grace_months", "overdue_rate", "start_date",
         "first_due_date", "disbursed_amount", "funder_reference", "customer_credit",
         "settled_on", "created_at"]
-    add_columns = ["number", "application", "customer", "product", "funder", "principal",
-                   "annual_rate", "months", "method", "day_count", "grace_months",
-                   "overdue_rate", "start_date", "first_due_date"]
     edit_columns = ["funder_reference"]
     search_columns = ["number", "state", "customer", "funder", "product", "disbursed_on"]
     order_columns = ["id", "number", "disbursed_on", "principal"]
@@ -272,14 +275,16 @@ class InstallmentApi(LoanDeskRestApi):
     base_order = ("due_date", "asc")
 
 
-class RepaymentApi(LoanDeskRestApi):
-    """Repayments received (read-only here; postings go through the loan's repayment action)."""
+class RepaymentApi(RepaymentActions, LoanDeskRestApi):
+    """Repayments received (posted through the loan, corrected by reversal, never edited)."""
 
     resource_name = "repayments"
+    method_permission_name = {**MODEL_API_METHODS, "reverse": "write"}
     datamodel = SQLAInterface(Repayment)
-    include_route_methods = {"get", "get_list", "info"}
+    include_route_methods = {"get", "get_list", "info", "reverse"}
     list_columns = show_columns = ["id", "loan_id", "paid_on", "amount", "channel",
-                                   "reference", "reversal_of_id", "reason", "created_at"]
+                                   "reference", "idempotency_key", "prepayment",
+                                   "reversal_of_id", "reason", "created_at"]
     search_columns = ["loan", "paid_on", "reference"]
     order_columns = ["id", "paid_on"]
     base_order = ("id", "desc")

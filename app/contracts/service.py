@@ -97,6 +97,13 @@ def issue(contract: Contract) -> Contract:
         contract.state, contract.issued_at = "issued", utcnow()
         record("transition", "contract", contract.id, {"to": "issued",
                                                        "sha256": contract.sha256})
+        application = contract.application
+        if contract.kind == "loan" and application is not None and \
+                application.state == "approved":
+            # The loan contract issued: the application is contracted, ready to disburse.
+            application.state = "contracted"
+            record("transition", "application", application.id,
+                   {"from": "approved", "to": "contracted", "contract": contract.number})
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from app.domain.schedule import Method
 from app.extensions import db
-from app.models import LoanProduct
+from app.loans.service import LoanRefused, book
+from app.models import Loan, LoanProduct
 from app.models.enums import RepaymentMethod
 from app.permissions import MODEL_VIEW_METHODS
 from app.scoping import current_scope
@@ -24,7 +25,8 @@ from .transitions import REJECT_REASONS, TransitionRefused, transition
 class ApplicationReviewMixin:
     show_template = "loandesk/application_show.html"
     method_permission_name = {**MODEL_VIEW_METHODS, "review_move": "read",
-                              "rescore": "review", "choose_product": "write"}
+                              "rescore": "review", "choose_product": "write",
+                              "book_loan": "read"}  # and can write on Loan
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -41,6 +43,8 @@ class ApplicationReviewMixin:
             products=matches(item, latest.grade if latest else None),
             can_write=sm.has_access("can_write", "Application"),
             can_review=sm.has_access("can_review", "Application"),
+            can_book=sm.has_access("can_write", "Loan"),
+            loan=db.session.scalar(select(Loan).where(Loan.application_id == item.id)),
             reject_reasons=REJECT_REASONS,
             methods=[(m.value, RepaymentMethod(m.value).label) for m in Method])
 
@@ -65,6 +69,22 @@ class ApplicationReviewMixin:
             flash(gettext("The application is now: %(state)s.",
                           state=str(self.formatters_columns["state"](item.state))), "success")
         return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
+
+    @expose("/book_loan/<pk>", methods=["POST"])
+    @has_access
+    def book_loan(self, pk):
+        """Book the loan on the approved terms (the service fee is charged by the product's
+        rule); contracts and the disbursement follow on the loan's page."""
+        if not self.appbuilder.sm.has_access("can_write", "Loan"):
+            abort(403)
+        item = self.scoped_item(pk)
+        try:
+            loan = book(item)
+        except LoanRefused as refused:
+            flash(str(refused), "danger")
+            return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
+        flash(gettext("Loan %(number)s booked.", number=loan.number), "success")
+        return redirect(url_for("LoanView.show", pk=loan.id))
 
     @expose("/rescore/<pk>", methods=["POST"])
     @has_access

@@ -86,27 +86,27 @@ def run_daily(day: dt.date | None = None, *, force: bool = False, batch_size: in
               loan_ids: list[int] | None = None) -> dict:
     """Run the daily job for ``day`` (today on the firm's clock by default)."""
     day = day or business_today()
-    run = None
-    if loan_ids is None:  # a partial run (tests, one loan) is not a day's run
-        run = db.session.scalar(select(JobRun).where(JobRun.job == JOB,
-                                                     JobRun.run_date == day))
-        if run is not None and run.state == "done" and not force:
-            log.info("daily %s: already done at %s; nothing to do", day, run.finished_at)
-            return json.loads(run.stats or "{}")
-        if run is None:
-            run = JobRun(job=JOB, run_date=day, state="running", last_key=0)
-            db.session.add(run)
-        elif run.state != "running" or force:
-            if force:
-                run.last_key = 0
-            run.state = "running"
-        db.session.commit()
-        if run.last_key:
-            log.info("daily %s: resuming after loan id %s", day, run.last_key)
+    # A run over some loans only (a repair, a test) is recorded under its own name.
+    name = JOB if loan_ids is None else f"{JOB}:{min(loan_ids, default=0)}-" \
+        f"{max(loan_ids, default=0)}"[:32]
+    run = db.session.scalar(select(JobRun).where(JobRun.job == name, JobRun.run_date == day))
+    if run is not None and run.state == "done" and not force:
+        log.info("daily %s: already done at %s; nothing to do", day, run.finished_at)
+        return json.loads(run.stats or "{}")
+    if run is None:
+        run = JobRun(job=name, run_date=day, state="running", last_key=0)
+        db.session.add(run)
+    elif run.state != "running" or force:
+        if force:
+            run.last_key = 0
+        run.state = "running"
+    db.session.commit()
+    if run.last_key:
+        log.info("daily %s: resuming after loan id %s", day, run.last_key)
     stats = defaultdict(int)
     fpd_days = int_setting("commission.first_default_days", 30)
     rates: dict[dt.date, Decimal | None] = {}
-    last = run.last_key if run is not None else 0
+    last = run.last_key
     try:
         while True:
             query = _needs_work(day).where(Loan.id > last).order_by(Loan.id).limit(batch_size)
@@ -126,24 +126,21 @@ def run_daily(day: dt.date | None = None, *, force: bool = False, batch_size: in
                                            rates[loan.start_date])
                 _work_loan(loan, day, rate, history.get(loan.id, {}), fpd_days, stats)
             last = ids[-1]
-            if run is not None:
-                run.last_key = last
+            run.last_key = last
             db.session.commit()  # objects are expired and, unreferenced, freed
             log.info("daily %s: %s loans worked (up to id %s)", day,
                      stats["loans_worked"], last)
         queued = queue_reminders(day, loan_ids=loan_ids)
         stats.update(queued)
-        if run is not None:
-            run.state, run.finished_at = "done", utcnow()
-            run.stats = json.dumps(dict(stats))
+        run.state, run.finished_at = "done", utcnow()
+        run.stats = json.dumps(dict(stats))
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        if run is not None:
-            failed = db.session.get(JobRun, run.id)
-            if failed is not None:
-                failed.state = "failed"
-                db.session.commit()
+        failed = db.session.get(JobRun, run.id)
+        if failed is not None:
+            failed.state = "failed"
+            db.session.commit()
         log.exception("daily %s: failed after loan id %s; run it again to resume", day, last)
         raise
     log.info("daily %s: done %s", day, json.dumps(dict(stats), sort_keys=True))

@@ -6,6 +6,7 @@ from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 
 from ..contracts.template_views import ContractTemplateView
+from ..loans.views import CollectionsView
 from ..quotes.api import ScheduleApi
 from ..quotes.views import CalculatorView
 from .applications import (
@@ -21,7 +22,7 @@ from .applications import (
 from .contracts import ContractView, ReminderView
 from .customers import ConsentView, ContactView, CustomerView, FollowUpView
 from .documents import DocumentView
-from .finance import CommissionView, ServiceFeeView
+from .finance import CommissionBatchView, CommissionView, ServiceFeeView
 from .loans import InstallmentView, LoanView, RepaymentAllocationView, RepaymentView
 from .lookup import LookupView
 from .org import BranchView, StaffView, TeamView
@@ -46,12 +47,14 @@ MENU = [
     (CalculatorView, _l("Loan calculator"), "fa-calculator", "loans"),
     (RepaymentView, _l("Repayments"), "fa-credit-card", "repayments"),
     (RepaymentAllocationView, _l("Allocations"), "fa-list", "repayments"),
+    (CollectionsView, _l("Due soon / overdue"), "fa-phone", "repayments"),
     (ReminderView, _l("Reminders"), "fa-bell", "repayments"),
     (ContractView, _l("Contracts"), "fa-file-text", "contracts"),
     (ContractTemplateView, _l("Contract templates"), "fa-file-code-o", "contracts"),
     (ChannelView, _l("Channels"), "fa-share-alt", "channels"),
     (ServiceFeeView, _l("Service fees"), "fa-jpy", "channels"),
     (CommissionView, _l("Commissions"), "fa-percent", "channels"),
+    (CommissionBatchView, _l("Payout batches"), "fa-money", "channels"),
     (FunderView, _l("Funders"), "fa-university", "config"),
     (LoanProductView, _l("Loan products"), "fa-cubes", "config"),
     (ScorecardView, _l("Scorecards"), "fa-star", "config"),

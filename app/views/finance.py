@@ -2,30 +2,53 @@
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import Commission, ServiceFee
-from .base import LoanDeskModelView, ModelInterface
+from ..loans.views import CommissionBatchActionsMixin, ServiceFeeActionsMixin
+from ..models import Commission, CommissionBatch, ServiceFee
+from .base import NEVER, READ_ONLY, LoanDeskModelView, ModelInterface
 
 
-class ServiceFeeView(LoanDeskModelView):
+class ServiceFeeView(ServiceFeeActionsMixin, LoanDeskModelView):
+    """Charged when the loan is booked (product rule); received and refunded by action."""
+
     datamodel = ModelInterface(ServiceFee)
     entity, entity_plural = _l("Service fee"), _l("Service fees")
+    exclude_route_methods = NEVER | {"add", "delete"}
     list_columns = ["application", "loan", "basis", "amount", "due_on_event", "due_date",
                     "state"]
     search_columns = ["basis", "state", "due_date", "received_on"]
-    add_columns = edit_columns = ["application", "loan", "basis", "rate", "amount",
-                                  "due_on_event", "due_date", "state", "received_on",
-                                  "refunded_on", "refund_rule"]
-    show_columns = add_columns + ["created_at"]
+    edit_columns = ["refund_rule"]
+    show_columns = ["application", "loan", "basis", "rate", "amount", "due_on_event",
+                    "due_date", "state", "received_on", "refunded_on", "refund_amount",
+                    "refund_reason", "refund_rule", "created_at"]
     base_order = ("created_at", "desc")
 
 
 class CommissionView(LoanDeskModelView):
+    """Made at disbursement by the channel's and the salesperson's rules; each row shows
+    the loan, fee, basis, rate and base amount it came from."""
+
     datamodel = ModelInterface(Commission)
     entity, entity_plural = _l("Commission"), _l("Commissions")
+    exclude_route_methods = READ_ONLY
     list_columns = ["loan", "channel", "staff", "basis", "rate", "amount", "state",
                     "payable_on", "paid_on"]
     search_columns = ["channel", "staff", "basis", "state", "payable_on", "batch"]
-    add_columns = edit_columns = ["loan", "service_fee", "channel", "staff", "basis", "rate",
-                                  "amount", "state", "payable_on", "paid_on", "batch"]
-    show_columns = add_columns + ["created_at"]
+    show_columns = ["loan", "service_fee", "channel", "staff", "basis", "rate", "base_amount",
+                    "amount", "settle_days", "state", "payable_on", "paid_on", "batch",
+                    "clawed_back_on", "clawback_reason", "created_at"]
     base_order = ("created_at", "desc")
+
+
+class CommissionBatchView(CommissionBatchActionsMixin, LoanDeskModelView):
+    """Payout batches: gather what is payable, check it, confirm it paid."""
+
+    datamodel = ModelInterface(CommissionBatch)
+    class_permission_name = "Commission"
+    entity, entity_plural = _l("Payout batch"), _l("Payout batches")
+    exclude_route_methods = READ_ONLY
+    list_columns = ["number", "state", "payable_until", "total", "created_by", "confirmed_at",
+                    "paid_on"]
+    search_columns = ["state", "payable_until", "paid_on"]
+    show_columns = list_columns + ["confirmed_by", "created_at"]
+    base_order = ("created_at", "desc")
+    related_views = [CommissionView]

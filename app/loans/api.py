@@ -1,0 +1,196 @@
+"""Loan actions on the REST API: disbursement, repayments (idempotent) and reversals, and
+the loan's balances in ``GET /api/v1/loans/<id>``.  Mixed into LoanApi and RepaymentApi
+(app/api/resources.py), so the loans' scoping and permissions apply."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import request
+from flask_appbuilder.api import expose, protect, safe
+from flask_appbuilder.const import API_RESULT_RES_KEY
+from flask_babel import gettext
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Loan, Repayment, RepaymentAllocation
+from app.scoping import current_scope
+
+from . import service
+
+MONEY_KEYS = ("outstanding_principal", "outstanding_interest", "outstanding_fee",
+              "outstanding_penalty", "scheduled_interest_remaining", "customer_credit",
+              "payoff_amount")
+
+
+def balances_json(loan: Loan) -> dict:
+    figures = service.balances(loan)
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in figures.items()}
+
+
+def repayment_json(rep: Repayment) -> dict:
+    allocations = db.session.scalars(select(RepaymentAllocation).where(
+        RepaymentAllocation.repayment_id == rep.id).order_by(RepaymentAllocation.id))
+    return {
+        "id": rep.id, "loan_id": rep.loan_id, "amount": str(rep.amount),
+        "paid_on": rep.paid_on.isoformat(), "reference": rep.reference,
+        "idempotency_key": rep.idempotency_key, "channel": rep.channel,
+        "prepayment": rep.prepayment, "reversal_of_id": rep.reversal_of_id,
+        "allocations": [{"installment_id": a.installment_id,
+                         "n": a.installment.n if a.installment else None,
+                         "part": a.part, "amount": str(a.amount),
+                         "applied_on": a.applied_on.isoformat() if a.applied_on else None}
+                        for a in allocations],
+    }
+
+
+def _loan_json(loan: Loan) -> dict:
+    return {"id": loan.id, "number": loan.number, "state": loan.state, **balances_json(loan)}
+
+
+def _refused(api, refused: service.LoanRefused):
+    return api.response(400 if refused.errors else 409, message=str(refused),
+                        errors=refused.errors)
+
+
+def _body():
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+class LoanActions:
+    def pre_get(self, data: dict) -> None:
+        loan = db.session.get(Loan, data["id"])
+        if loan is not None:
+            data[API_RESULT_RES_KEY].update(balances_json(loan))
+
+    @expose("/<int:pk>/repayments", methods=["POST"])
+    @protect()
+    @safe
+    def repayments(self, pk):
+        """Post a repayment; the same idempotency key or reference again returns the first
+        posting (200) instead of posting twice.
+        ---
+        post:
+          summary: '{"amount", "paid_on", "reference", "idempotency_key"} → the allocation'
+          parameters:
+          - {in: path, name: pk, schema: {type: integer}, required: true}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [amount, paid_on]
+                  properties:
+                    amount: {type: string, example: "1060.00"}
+                    paid_on: {type: string, format: date}
+                    reference: {type: string, maxLength: 64}
+                    idempotency_key: {type: string, maxLength: 64}
+                    channel: {type: string, enum: [bank_transfer, card_deduction, wechat, alipay, cash]}
+                    prepayment: {type: string, enum: [shorten_term, lower_installment]}
+          responses:
+            201: {description: Posted, content: {application/json: {schema: {type: object}}}}
+            200: {description: Already posted, content: {application/json: {schema: {type: object}}}}
+            400: {description: Invalid input, per field, content: {application/json: {schema: {type: object}}}}
+            409: {description: Refused in the loan's state, content: {application/json: {schema: {type: object}}}}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        if not self.appbuilder.sm.has_access("can_write", "Repayment"):
+            return self.response_403()
+        loan = self.datamodel.get(pk, self._base_filters)
+        if loan is None:
+            return self.response_404()
+        body = _body()
+        if body is None:
+            return self.response_400(message=gettext("The request body is not valid JSON."))
+        try:
+            rep, created = service.post_repayment(loan, body, current_scope().staff)
+        except service.LoanRefused as refused:
+            return _refused(self, refused)
+        loan = db.session.get(Loan, loan.id)
+        return self.response(201 if created else 200, duplicate=not created,
+                             repayment=repayment_json(rep), loan=_loan_json(loan))
+
+    @expose("/<int:pk>/disbursement", methods=["POST"])
+    @protect()
+    @safe
+    def disbursement(self, pk):
+        """Record the funder's payout: the loan becomes active with its schedule stored.
+        ---
+        post:
+          summary: '{"disbursed_on", "amount", "funder_reference"} → the loan'
+          parameters:
+          - {in: path, name: pk, schema: {type: integer}, required: true}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [disbursed_on, amount, funder_reference]
+                  properties:
+                    disbursed_on: {type: string, format: date}
+                    amount: {type: string}
+                    funder_reference: {type: string, maxLength: 64}
+                    first_due_date: {type: string, format: date}
+          responses:
+            200: {description: Disbursed, content: {application/json: {schema: {type: object}}}}
+            400: {description: Invalid input, per field, content: {application/json: {schema: {type: object}}}}
+            409: {description: Refused in the loan's state, content: {application/json: {schema: {type: object}}}}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        loan = self.datamodel.get(pk, self._base_filters)
+        if loan is None:
+            return self.response_404()
+        body = _body()
+        if body is None:
+            return self.response_400(message=gettext("The request body is not valid JSON."))
+        try:
+            loan = service.disburse(loan, body)
+        except service.LoanRefused as refused:
+            return _refused(self, refused)
+        return self.response(200, **_loan_json(loan))
+
+
+class RepaymentActions:
+    @expose("/<int:pk>/reverse", methods=["POST"])
+    @protect()
+    @safe
+    def reverse(self, pk):
+        """Reverse a mistaken repayment (never deleted); the loan's allocation is replayed.
+        ---
+        post:
+          summary: '{"reason": "..."} → the reversing entry'
+          parameters:
+          - {in: path, name: pk, schema: {type: integer}, required: true}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [reason]
+                  properties:
+                    reason: {type: string, maxLength: 500}
+          responses:
+            201: {description: Reversed, content: {application/json: {schema: {type: object}}}}
+            400: {description: Invalid input, per field, content: {application/json: {schema: {type: object}}}}
+            409: {description: Refused, content: {application/json: {schema: {type: object}}}}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        rep = self.datamodel.get(pk, self._base_filters)
+        if rep is None:
+            return self.response_404()
+        body = _body()
+        if body is None:
+            return self.response_400(message=gettext("The request body is not valid JSON."))
+        try:
+            mirror = service.reverse(rep, body.get("reason"))
+        except service.LoanRefused as refused:
+            return _refused(self, refused)
+        return self.response(201, reversal=repayment_json(mirror),
+                             loan=_loan_json(db.session.get(Loan, mirror.loan_id)))
