@@ -47,6 +47,10 @@ def register_cli(app: Flask) -> None:
             created = seed_demo()
             click.echo("Demo data loaded." if created else "Demo data already present.")
         db.session.commit()
+        if demo and created:
+            from .loans.job import run_daily
+
+            run_daily()  # penalties, buckets and reminders of the demo book, as of today
 
     @loandesk.command("sync-roles")
     def sync_roles_cmd() -> None:

@@ -92,7 +92,7 @@ def test_demo_loans_show_an_annualized_rate_within_the_legal_cap(app):
 
     with app.app_context():
         history = db.session.query(LprRate.effective_date, LprRate.one_year_rate).all()
-        for loan in db.session.query(Loan):
+        for loan in db.session.query(Loan).filter(Loan.number.like("LN%")):  # the demo book
             assert loan.apr is not None, loan.number
             lpr = max((h for h in history if h[0] <= loan.start_date), key=lambda h: h[0])[1]
             # the service fee is a cost of borrowing: the rate with it is above the nominal one

@@ -32,7 +32,7 @@ class CommissionView(LoanDeskModelView):
     exclude_route_methods = READ_ONLY
     list_columns = ["loan", "channel", "staff", "basis", "rate", "amount", "state",
                     "payable_on", "paid_on"]
-    search_columns = ["channel", "staff", "basis", "state", "payable_on", "batch"]
+    search_columns = ["channel", "staff", "basis", "state", "payable_on"]
     show_columns = ["loan", "service_fee", "channel", "staff", "basis", "rate", "base_amount",
                     "amount", "settle_days", "state", "payable_on", "paid_on", "batch",
                     "clawed_back_on", "clawback_reason", "created_at"]

@@ -3,6 +3,14 @@
 from flask_babel import lazy_gettext as _l
 
 COLUMN_LABELS = {
+    "allocation_order": _l("Allocation order"), "allocation_strategy": _l("Allocation strategy"),
+    "settlement_interest": _l("Interest on early settlement"), "base_amount": _l("Base amount"),
+    "clawed_back_on": _l("Clawed back on"), "clawback_reason": _l("Clawback reason"),
+    "refund_amount": _l("Refund amount"), "refund_reason": _l("Refund reason"),
+    "prepayment": _l("Prepayment"), "applied_on": _l("Applied on"),
+    "payable_until": _l("Payable by"), "total": _l("Total"), "confirmed_at": _l("Confirmed at"),
+    "created_by": _l("Created by"), "confirmed_by": _l("Confirmed by"),
+    "next_attempt_at": _l("Next attempt"),
     "id": _l("ID"), "name": _l("Name"), "code": _l("Code"), "kind": _l("Type"),
     "city": _l("City"), "address": _l("Address"), "phone": _l("Phone"), "email": _l("E-mail"),
     "note": _l("Note"), "description": _l("Description"), "active": _l("Active"),
