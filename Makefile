@@ -53,6 +53,7 @@ bench: setup
 	$(BIN)/python bench/bench_pages.py
 	$(BIN)/python bench/bench_schedule.py
 	$(BIN)/python bench/bench_contracts.py
+	$(BIN)/python bench/bench_daily.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

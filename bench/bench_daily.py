@@ -4,15 +4,18 @@ not a test).
     .venv/bin/python bench/bench_daily.py [--db URL] [--day YYYY-MM-DD] [--customers 200000]
     scripts/with-postgres.sh .venv/bin/python bench/bench_daily.py   # uses $TEST_DATABASE_URL
 
-1. Seeds the database with ``seed_large.py``'s rows (``loandesk init`` + 200k customers,
-   applications and loans with ~3.2M installments) in a child process, unless already there.
-2. Turns the 200k bench loans into a realistic book of active loans for the run day D, in bulk
-   SQL (see ``make_book``): every one active or overdue, disbursed 1-36 months before D on a
-   repayment day 1-28, ~92% current (every installment due before D paid on its due date) and
-   ~8% late with their last 1-4 installments due before D unpaid.  Reminders and daily
-   ``job_run`` rows left by an earlier run of this benchmark are deleted, so every run starts
-   from the same data.  The schedules are rewritten: give this benchmark its own database.
-3. Times, in this process (app engine and session as ``flask loandesk daily`` uses them):
+1. In a child process (its memory is not the job's): seeds the database with
+   ``seed_large.py``'s code (``loandesk init`` + 200k customers, applications and loans with
+   ~3.2M installments) unless already there, then turns the 200k bench loans into a
+   realistic book of active loans for the run day D in bulk SQL (see ``make_book``): every
+   one active or overdue, disbursed 1-36 months before D on a repayment day 1-28, ~92%
+   current (every installment due before D paid on its due date) and ~8% late with their
+   last 1-4 installments due before D unpaid.  Reminders and daily ``job_run`` rows left by
+   an earlier run are deleted, so every run starts from the same data (the ~60 demo loans
+   are not reset: after a run for a later day, the first run moves a few of them back).
+   The schedules are rewritten: give this benchmark its own database.  With repayment days
+   1-28, nothing falls due on the 29th-31st: ``--day`` mid-month gives a busier day.
+2. Times, in this process (app engine and session as ``flask loandesk daily`` uses them):
    the first run for D; a second run for D with ``force=True``, which must change nothing
    (checksums of the installments' penalty/state/days past due, the loans' states and
    balances and the reminder count, before and after); then, after D's collections (the
@@ -78,16 +81,22 @@ def one_in_progress_per_customer(generate):
     return wrapped
 
 
-def seed_in_child(url: str, n: int) -> None:
-    """Seed in a child process (seeding memory doesn't count against the job's RSS)."""
-    subprocess.run([sys.executable, __file__, "--db", url, "--customers", str(n),
-                    "--seed-only"], check=True)
+def prepare_in_child(url: str, n: int, day: dt.date, late_percent: int, seed: bool) -> None:
+    """Seed and make the book in a child process: neither the seed's memory nor SQLite's
+    in-memory journal of the rewrite (the seed's pragmas) counts against the job's RSS."""
+    command = [sys.executable, __file__, "--prepare-only", "--db", url, "--customers", str(n),
+               "--day", day.isoformat(), "--late-percent", str(late_percent)]
+    subprocess.run(command + ([] if seed else ["--no-seed"]), check=True)
 
 
-def seed_here(url: str, n: int) -> None:
-    seed_large.applications_and_loans = one_in_progress_per_customer(
-        seed_large.applications_and_loans)
-    seed_large.main(["--db", url, "--customers", str(n)])
+def prepare_here(url: str, n: int, day: dt.date, late_percent: int, seed: bool) -> None:
+    if seed:
+        seed_large.applications_and_loans = one_in_progress_per_customer(
+            seed_large.applications_and_loans)
+        seed_large.main(["--db", url, "--customers", str(n)])
+    started = time.perf_counter()
+    make_book(url, day, late_percent)
+    print(f"{url}: book of active loans for {day} made in {time.perf_counter() - started:.0f} s")
 
 
 # -- the book ----------------------------------------------------------------------------------
@@ -122,7 +131,7 @@ class Dialect:
         return "CAST(:month_start + (d - 1) - make_interval(months => j) AS DATE)"
 
 
-def make_book(url: str, day: dt.date, late_percent: int) -> dict:
+def make_book(url: str, day: dt.date, late_percent: int) -> None:
     """Rewrite the bench loans into the book of active loans the job sees on ``day``.
 
     Per loan, chosen from its id (the same every time): repayment day ``d`` in 1..28, ``j``
@@ -148,7 +157,6 @@ def make_book(url: str, day: dt.date, late_percent: int) -> dict:
     due = sql.add_months("p.start_date", "installment.n")
     paid = "installment.n <= p.k_past - p.missed"
     late = "installment.n <= p.k_past"
-    started = time.perf_counter()
     with engine.begin() as conn:
         if not conn.execute(text(f"SELECT COUNT(*) FROM ({BENCH_LOANS}) b")).scalar():
             raise SystemExit(f"{url}: no bench loans ({LOAN_PREFIX}…); run without --no-seed")
@@ -210,10 +218,7 @@ def make_book(url: str, day: dt.date, late_percent: int) -> dict:
             WHERE loan.application_id = application.id"""))
         conn.execute(text("DROP TABLE bench_plan"))
     analyze(engine)
-    book = book_summary(engine, day)
-    book["seconds"] = time.perf_counter() - started
     engine.dispose()
-    return book
 
 
 def analyze(engine) -> None:
@@ -226,18 +231,19 @@ def analyze(engine) -> None:
             conn.execute(text("ANALYZE"))
 
 
-def book_summary(engine, day: dt.date) -> dict:
-    with engine.connect() as conn:
-        loans = dict(execute(conn, "SELECT state, COUNT(*) FROM loan GROUP BY state").all())
-        bench = execute(conn, f"""
-            SELECT COUNT(*), SUM(CASE WHEN state = 'overdue' THEN 1 ELSE 0 END),
-                   MIN(disbursed_on), MAX(disbursed_on)
-            FROM loan WHERE id IN ({BENCH_LOANS})""").one()
-        installments = execute(conn, """
-            SELECT COUNT(*), SUM(CASE WHEN state = 'overdue' THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN state = 'paid' THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN due_date = :day AND state = 'due' THEN 1 ELSE 0 END)
-            FROM installment""", day=day).one()
+def book_summary(db, day: dt.date) -> dict:
+    """What the job is about to work on: loans by state, the bench loans, installments."""
+    loans = dict(execute(db.session, "SELECT state, COUNT(*) FROM loan GROUP BY state").all())
+    bench = execute(db.session, f"""
+        SELECT COUNT(*), SUM(CASE WHEN state = 'overdue' THEN 1 ELSE 0 END),
+               MIN(disbursed_on), MAX(disbursed_on)
+        FROM loan WHERE id IN ({BENCH_LOANS})""").one()
+    installments = execute(db.session, """
+        SELECT COUNT(*), SUM(CASE WHEN state = 'overdue' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN state = 'paid' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN due_date = :day AND state = 'due' THEN 1 ELSE 0 END)
+        FROM installment""", day=day).one()
+    db.session.rollback()
     return {"loans": loans, "bench": bench[0], "bench_late": bench[1],
             "disbursed": (bench[2], bench[3]), "installments": installments[0],
             "overdue_installments": installments[1], "paid_installments": installments[2],
@@ -322,20 +328,20 @@ def timed_run(app, counter: QueryCounter, day: dt.date, force: bool, batch_size:
             "peak_growth": peak_rss_mb() - peak_before}
 
 
-def report(url: str, day: dt.date, book: dict, runs: list[dict], same: bool,
-           collected: int, baseline: float) -> int:
+def report(url: str, day: dt.date, batch_size: int, book: dict, runs: list[dict],
+           same: bool, collected: int, baseline: float) -> int:
     """Print the results; returns how many targets were missed."""
-    where = url.split("@")[-1]
     loans = book["loans"]
     open_loans = loans.get("active", 0) + loans.get("overdue", 0)
-    print(f"\nLoanDesk daily job on {where}, run day {day} (batch size {runs[0]['batch']})")
-    print(f"book: {book['bench']:,} bench loans made active on {day} (disbursed "
+    print(f"\nLoanDesk daily job on {url.split('@')[-1]}, run day {day} "
+          f"(batch size {batch_size})")
+    print(f"book: {book['bench']:,} bench loans active on {day} (disbursed "
           f"{book['disbursed'][0]} … {book['disbursed'][1]}), {book['bench_late']:,} "
-          f"({100 * book['bench_late'] / book['bench']:.1f}%) late with 1-4 unpaid "
-          f"installments; loans active/overdue in all: {open_loans:,} of "
-          f"{sum(loans.values()):,}; installments {book['installments']:,} "
-          f"({book['paid_installments']:,} paid, {book['overdue_installments']:,} overdue, "
-          f"{book['due_today']:,} due on {day}); prepared in {book['seconds']:.0f} s")
+          f"({100 * book['bench_late'] / book['bench']:.1f}%) of them late with 1-4 unpaid "
+          f"installments; {open_loans:,} of {sum(loans.values()):,} loans active/overdue "
+          f"in all; installments {book['installments']:,} ({book['paid_installments']:,} "
+          f"paid, {book['overdue_installments']:,} overdue, {book['due_today']:,} due on "
+          f"{day})")
     print(f"\n{'run':<24} {'wall s':>7} {'remind s':>8} {'worked':>7} {'changed':>8} "
           f"{'queued':>7} {'cancel':>7} {'SQL':>7} {'RSS MB':>7} {'peak MB':>8}  verdict")
     misses = 0
@@ -348,6 +354,8 @@ def report(url: str, day: dt.date, book: dict, runs: list[dict], same: bool,
               f"{s.get('reminders_queued', 0):>7,} {s.get('reminders_cancelled', 0):>7,} "
               f"{r['sql']:>7,} {r['rss']:>7.0f} {r['peak']:>8.0f}  "
               f"{'PASS' if ok else 'FAIL SLOW'}")
+    print("wall s: run_daily, of which remind s queuing reminders; worked/changed: loans; "
+          "queued/cancel: reminders; SQL: statements sent; RSS / peak: after the run.")
     print(f"\nforced rerun of {day}: "
           + ("changed nothing (installment, loan and reminder checksums equal)" if same
              else "CHANGED DATA (checksums differ)"))
@@ -371,19 +379,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=500, help="run_daily's batch_size")
     parser.add_argument("--no-seed", action="store_true",
                         help="use the database's rows as they are (no init, no seed)")
-    parser.add_argument("--seed-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.seed_only:
-        seed_here(args.db, args.customers)
+    book_args = (args.db, args.customers, args.day, args.late_percent, not args.no_seed)
+    if args.prepare_only:
+        prepare_here(*book_args)
         return 0
-    if not args.no_seed:
-        seed_in_child(args.db, args.customers)
-    book = make_book(args.db, args.day, args.late_percent)
+    prepare_in_child(*book_args)
     app = create_app(bench_config(args.db))
     from app.extensions import db
 
     with app.app_context():
         counter = QueryCounter(db.engine)
+        book = book_summary(db, args.day)
     baseline = rss_mb()
     runs = [timed_run(app, counter, args.day, False, args.batch_size, f"first run {args.day}")]
     with app.app_context():
@@ -395,9 +403,8 @@ def main(argv: list[str] | None = None) -> int:
     next_day = args.day + dt.timedelta(days=1)
     runs.append(timed_run(app, counter, next_day, False, args.batch_size,
                           f"next day {next_day}"))
-    for r in runs:
-        r["batch"] = args.batch_size
-    return 1 if report(args.db, args.day, book, runs, same, collected, baseline) else 0
+    misses = report(args.db, args.day, args.batch_size, book, runs, same, collected, baseline)
+    return 1 if misses else 0
 
 
 if __name__ == "__main__":
