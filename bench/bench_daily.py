@@ -43,7 +43,6 @@ from sqlalchemy import Date, bindparam, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a plain script
 
 from app import create_app
-from app.domain.states import IN_PROGRESS
 from bench import seed_large
 from bench.bench_pages import QueryCounter, peak_rss_mb, rss_mb
 from bench.seed_large import DEFAULT_N, LOAN_PREFIX, bench_config
@@ -61,26 +60,6 @@ def default_url() -> str:
 
 
 # -- seeding -----------------------------------------------------------------------------------
-def one_in_progress_per_customer(generate):
-    """Wrap seed_large.applications_and_loans so that no customer gets two applications in
-    progress: it draws customers at random, which the partial unique index
-    ``uq_application_customer_in_progress`` refuses.  A second one becomes ``withdrawn``
-    (``disbursed`` when a loan was made from it; make_book activates that loan anyway)."""
-
-    def wrapped(*args, **kwargs):
-        busy: set[int] = set()
-        for application, loan, fee, schedule in generate(*args, **kwargs):
-            if application["state"] in IN_PROGRESS:
-                if application["customer_id"] in busy:
-                    has_loan = loan["application_id"] == application["id"]
-                    application["state"] = "disbursed" if has_loan else "withdrawn"
-                else:
-                    busy.add(application["customer_id"])
-            yield application, loan, fee, schedule
-
-    return wrapped
-
-
 def prepare_in_child(url: str, n: int, day: dt.date, late_percent: int, seed: bool) -> None:
     """Seed and make the book in a child process: neither the seed's memory nor SQLite's
     in-memory journal of the rewrite (the seed's pragmas) counts against the job's RSS."""
@@ -91,8 +70,6 @@ def prepare_in_child(url: str, n: int, day: dt.date, late_percent: int, seed: bo
 
 def prepare_here(url: str, n: int, day: dt.date, late_percent: int, seed: bool) -> None:
     if seed:
-        seed_large.applications_and_loans = one_in_progress_per_customer(
-            seed_large.applications_and_loans)
         seed_large.main(["--db", url, "--customers", str(n)])
     started = time.perf_counter()
     make_book(url, day, late_percent)

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a plai
 from app import create_app
 from app.crypto import search_hash
 from app.domain.schedule import add_months
+from app.domain.states import IN_PROGRESS
 from app.domain.validators import make_credit_code, make_id_number
 from app.models import (
     Application,
@@ -194,6 +195,7 @@ def applications_and_loans(rng, ref: Reference, n: int, today: dt.date, cust: li
     'migrated' loans without an application, so both tables hold exactly n rows."""
     states = [s for s, w in APP_STATES for _ in range(w)]
     first_app, first_loan = ref.first[Application], ref.first[Loan]
+    busy: set[int] = set()  # customers with an application in progress (at most one each)
     for i in range(n):
         c = cust[rng.randrange(len(cust))]  # (id, owner, team, branch, channel, created)
         product = rng.choice(ref.products)
@@ -202,6 +204,10 @@ def applications_and_loans(rng, ref: Reference, n: int, today: dt.date, cust: li
             rng.randrange(int(product["min_amount"]) // 1000,
                           int(product["max_amount"]) // 4000 + 2) * 1000))))
         state = rng.choice(states)
+        if state in IN_PROGRESS:
+            if c[0] in busy:
+                state = "withdrawn"
+            busy.add(c[0])
         created = max(c[5], dt.datetime.combine(today, dt.time(9))
                       - dt.timedelta(days=rng.randrange(10, 1000)))
         reviewer = rng.choice(ref.reviewers.get(c[3]) or [None])

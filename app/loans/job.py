@@ -59,7 +59,7 @@ def _history(loan_ids: list[int]) -> dict[int, dict[int, list]]:
 
 
 def _work_loan(loan: Loan, day: dt.date, rate: Decimal, history: dict, fpd_days: int,
-               stats: dict) -> None:
+               stats: dict, with_commission: set[int]) -> None:
     before = (loan.state, loan.days_past_due)
     ledger = Ledger(loan, penalty_rate=rate, history=history)
     if loan.customer_credit and loan.customer_credit > 0:
@@ -75,8 +75,7 @@ def _work_loan(loan: Loan, day: dt.date, rate: Decimal, history: dict, fpd_days:
     first = ledger.rows.get(1)
     defaulted = first is not None and first.state == "overdue" and \
         first.days_past_due >= fpd_days
-    if defaulted and db.session.scalar(select(Commission.id).where(
-            Commission.loan_id == loan.id, Commission.state != "clawed_back").limit(1)):
+    if defaulted and loan.id in with_commission:
         clawback_first_default(loan, day, first.days_past_due)
         stats["clawbacks"] += 1
     stats["loans_worked"] += 1
@@ -116,15 +115,21 @@ def run_daily(day: dt.date | None = None, *, force: bool = False, batch_size: in
             if not ids:
                 break
             loans = db.session.scalars(select(Loan).where(Loan.id.in_(ids))
-                                       .options(selectinload(Loan.installments))
+                                       .options(selectinload(Loan.installments),
+                                                selectinload(Loan.application))
                                        .order_by(Loan.id)).all()
             history = _history(ids)
-            for loan in loans:
-                if loan.start_date not in rates:
-                    rates[loan.start_date] = cap_on(loan.start_date)
-                rate = capped_penalty_rate(loan.overdue_rate, loan.annual_rate,
-                                           rates[loan.start_date])
-                _work_loan(loan, day, rate, history.get(loan.id, {}), fpd_days, stats)
+            with_commission = set(db.session.scalars(select(Commission.loan_id).where(
+                Commission.loan_id.in_(ids), Commission.state != "clawed_back")))
+            # One write per batch: no flush before each query of the per-loan work.
+            with db.session.no_autoflush:
+                for loan in loans:
+                    if loan.start_date not in rates:
+                        rates[loan.start_date] = cap_on(loan.start_date)
+                    rate = capped_penalty_rate(loan.overdue_rate, loan.annual_rate,
+                                               rates[loan.start_date])
+                    _work_loan(loan, day, rate, history.get(loan.id, {}), fpd_days, stats,
+                               with_commission)
             last = ids[-1]
             run.last_key = last
             db.session.commit()  # objects are expired and, unreferenced, freed

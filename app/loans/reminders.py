@@ -26,12 +26,11 @@ from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import select, tuple_, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, insert, select, tuple_, update
 
 from app.extensions import db
 from app.i18n import firm_default_locale, format_day, format_money
-from app.models import FirmSetting, Installment, Loan, Reminder, ReminderAttempt
+from app.models import Customer, FirmSetting, Installment, Loan, Reminder, ReminderAttempt
 from app.models.base import utcnow
 
 from . import business_now
@@ -52,86 +51,90 @@ def _days(key: str, default: str) -> list[int]:
         return sorted(int(x) for x in default.split(","))
 
 
-def _owed(row: Installment) -> object:
+def _owed(row) -> object:
     return (row.principal + row.interest + row.fee + row.penalty - row.paid_principal
             - row.paid_interest - row.paid_fee - row.paid_penalty)
 
 
-def message(row: Installment, kind: str) -> str:
-    firm = _setting("firm.name", "")
-    loan, customer = row.loan, row.loan.customer
+def message(row, kind: str, firm: str) -> str:
+    """The reminder text; ``row`` has n, due_date, days_past_due, the amounts, ``name`` (the
+    customer's) and ``number`` (the loan's)."""
     if kind == "before_due":
         return gettext(
             "[%(firm)s] Dear %(name)s, installment %(n)s of your loan %(loan)s, %(amount)s, "
             "is due on %(date)s. Please make sure your account can be debited.",
-            firm=firm, name=customer.name, n=row.n, loan=loan.number,
+            firm=firm, name=row.name, n=row.n, loan=row.number,
             amount=format_money(_owed(row)), date=format_day(row.due_date))
     return gettext(
         "[%(firm)s] Dear %(name)s, installment %(n)s of your loan %(loan)s is %(days)s days "
         "overdue; %(amount)s is owed, penalty interest included. Please repay as soon as "
-        "possible.", firm=firm, name=customer.name, n=row.n, loan=loan.number,
+        "possible.", firm=firm, name=row.name, n=row.n, loan=row.number,
         days=row.days_past_due, amount=format_money(_owed(row)))
 
 
+CHUNK = 1000
+
+
 def queue_reminders(day: dt.date, loan_ids: list[int] | None = None) -> dict:
+    """Queue the reminders due on ``day``.  Plain rows, not ORM objects: a busy day queues
+    tens of thousands; they are inserted and committed a thousand at a time."""
     before = _days("reminder.before_days", "3,1")
     overdue = _days("reminder.overdue_days", "1,3,7,15,30,60,90")
+    firm = _setting("firm.name", "")
     stats = {"reminders_queued": 0, "reminders_cancelled": 0}
-    wanted: dict[tuple[int, str, int], Installment] = {}
-    for row, kind, milestone in _candidates(day, before, overdue, loan_ids):
-        wanted[(row.id, kind, milestone)] = row
-    keys = list(wanted)
-    existing: set = set()
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        existing.update(db.session.execute(
-            select(Reminder.installment_id, Reminder.kind, Reminder.milestone)
-            .where(tuple_(Reminder.installment_id, Reminder.kind, Reminder.milestone)
-                   .in_(chunk))).all())
+    wanted = [(row, kind, milestone)
+              for row, kind, milestone in _candidates(day, before, overdue, loan_ids)]
     with force_locale(firm_default_locale(current_app)):
-        for key in keys:
-            if key in existing:
-                continue
-            row = wanted[key]
-            channel = "sms" if row.loan.customer.phone else "email"
-            db.session.add(Reminder(
-                installment_id=row.id, loan_id=row.loan_id, customer_id=row.loan.customer_id,
-                channel=channel, kind=key[1], milestone=key[2], scheduled_on=day,
-                message=message(row, key[1]), state="queued"))
-            stats["reminders_queued"] += 1
-    # A reminder still waiting for an installment now paid is not sent.
-    paid = select(Installment.id).where(Installment.state.not_in(OPEN))
-    result = db.session.execute(update(Reminder).where(
-        Reminder.state == "queued", Reminder.installment_id.in_(paid))
-        .values(state="cancelled", last_error="paid before sending"))
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start:start + CHUNK]
+            existing = set(db.session.execute(
+                select(Reminder.installment_id, Reminder.kind, Reminder.milestone)
+                .where(tuple_(Reminder.installment_id, Reminder.kind, Reminder.milestone)
+                       .in_([(r.id, k, m) for r, k, m in chunk]))).all())
+            rows = [{"installment_id": r.id, "loan_id": r.loan_id,
+                     "customer_id": r.customer_id, "channel": "sms" if r.has_phone else "email",
+                     "kind": k, "milestone": m, "scheduled_on": day,
+                     "message": message(r, k, firm), "state": "queued", "attempts": 0,
+                     "created_at": utcnow()}
+                    for r, k, m in chunk if (r.id, k, m) not in existing]
+            if rows:
+                db.session.execute(insert(Reminder), rows)
+                stats["reminders_queued"] += len(rows)
+            db.session.commit()
+    # A reminder still waiting for an installment now paid is not sent (the cost follows the
+    # queued reminders, not the history of paid installments).
+    closed = exists().where(Installment.id == Reminder.installment_id,
+                            Installment.state.not_in(OPEN))
+    result = db.session.execute(update(Reminder).where(Reminder.state == "queued", closed)
+                                .values(state="cancelled", last_error="paid before sending"),
+                                execution_options={"synchronize_session": False})
     stats["reminders_cancelled"] = result.rowcount or 0
     db.session.commit()
     return stats
 
 
 def _candidates(day, before, overdue, loan_ids):
-    """(installment, kind, milestone) for each reminder due on ``day``."""
-    conditions = [Installment.state.in_(OPEN),
-                  Loan.state.in_(("active", "overdue"))]
+    """(row, kind, milestone) for each reminder due on ``day`` (rows, not objects)."""
+    columns = (Installment.id, Installment.loan_id, Installment.n, Installment.due_date,
+               Installment.days_past_due, Installment.principal, Installment.interest,
+               Installment.fee, Installment.penalty, Installment.paid_principal,
+               Installment.paid_interest, Installment.paid_fee, Installment.paid_penalty,
+               Loan.number, Loan.customer_id, Customer.name,
+               Customer.phone.is_not(None).label("has_phone"))
+    base = (select(*columns).join(Loan, Loan.id == Installment.loan_id)
+            .join(Customer, Customer.id == Loan.customer_id)
+            .where(Installment.state.in_(OPEN), Loan.state.in_(("active", "overdue"))))
     if loan_ids is not None:
-        conditions.append(Installment.loan_id.in_(loan_ids))
-    options = (selectinload(Installment.loan).selectinload(Loan.customer),)
+        base = base.where(Installment.loan_id.in_(loan_ids))
     if before:
-        rows = db.session.scalars(
-            select(Installment).join(Loan, Loan.id == Installment.loan_id)
-            .where(*conditions, Installment.due_date >= day,
-                   Installment.due_date <= day + dt.timedelta(days=max(before)))
-            .options(*options))
-        for row in rows:
+        for row in db.session.execute(base.where(
+                Installment.due_date >= day,
+                Installment.due_date <= day + dt.timedelta(days=max(before)))):
             until = (row.due_date - day).days
             yield row, "before_due", -min(n for n in before if n >= until)
     if overdue:
-        rows = db.session.scalars(
-            select(Installment).join(Loan, Loan.id == Installment.loan_id)
-            .where(*conditions, Installment.state == "overdue",
-                   Installment.days_past_due >= min(overdue))
-            .options(*options))
-        for row in rows:
+        for row in db.session.execute(base.where(Installment.state == "overdue",
+                                                 Installment.days_past_due >= min(overdue))):
             yield row, "overdue", max(n for n in overdue if n <= row.days_past_due)
 
 
