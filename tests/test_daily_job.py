@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.loans import service
+from app.loans import income, service
 from app.loans.job import run_daily
 from app.loans.reminders import backoff, queue_reminders, quiet, send_due
 from app.loans.service import LoanRefused
@@ -188,16 +188,16 @@ def test_fee_received_makes_commissions_payable_and_refund_claws_back(ctx):
                               basis="disbursed", rate=D("0.02"), base_amount=D("12000.00"),
                               amount=D("240.00"), settle_days=7, state="pending"))
     db.session.commit()
-    service.receive_fee(fee, {"received_on": "2026-01-20"}, today=day("2026-01-20"))
+    income.receive_fee(fee, {"received_on": "2026-01-20"}, today=day("2026-01-20"))
     commission = db.session.scalar(select(Commission).where(Commission.loan_id == loan.id))
     # 2% of the 12,000.00 disbursed; payable T+7 after the fee came in
     assert (commission.state, commission.amount, commission.payable_on) == (
         "payable", D("240.00"), day("2026-01-27"))
     with pytest.raises(LoanRefused) as refused:
-        service.refund_fee(fee, {"refund_amount": "999999", "refunded_on": "2026-01-21",
+        income.refund_fee(fee, {"refund_amount": "999999", "refunded_on": "2026-01-21",
                                  "refund_reason": "x"}, today=day("2026-01-21"))
     assert "refund_amount" in refused.value.errors
-    service.refund_fee(fee, {"refund_amount": "240.00", "refunded_on": "2026-01-21",
+    income.refund_fee(fee, {"refund_amount": "240.00", "refunded_on": "2026-01-21",
                              "refund_reason": "loan cancelled"}, today=day("2026-01-21"))
     db.session.refresh(commission)
     assert commission.state == "clawed_back" and "loan cancelled" in commission.clawback_reason
@@ -214,7 +214,7 @@ def test_commissions_made_at_disbursement_follow_the_rules(ctx, app):
                      rate=D("0.01"), amount=D("120.00"), due_on_event="disbursement",
                      state="received", received_on=day("2026-01-15"))
     db.session.add(fee)
-    made = service.create_commissions(loan, fee)
+    made = income.create_commissions(loan, fee)
     channel = application.channel
     base = D("120.00") if channel.commission_basis == "fee" else loan.disbursed_amount
     expected = (base * channel.commission_rate).quantize(D("0.01"))
@@ -231,11 +231,11 @@ def test_payout_batch_gathers_payable_commissions_and_is_confirmed(ctx):
         Commission.batch_id.is_(None)))
     if not payable_total:
         pytest.skip("no payable commission in the demo data")
-    batch = service.create_batch("2026-11-29", today=day("2026-11-29"))
+    batch = income.create_batch("2026-11-29", today=day("2026-11-29"))
     assert batch.total == payable_total and batch.state == "draft"
-    service.confirm_batch(batch, "2026-11-29", today=day("2026-11-29"))
+    income.confirm_batch(batch, "2026-11-29", today=day("2026-11-29"))
     batch = db.session.get(CommissionBatch, batch.id)
     assert batch.state == "confirmed"
     assert {c.state for c in batch.commissions} == {"paid"}
     with pytest.raises(LoanRefused):
-        service.confirm_batch(batch, "2026-11-29", today=day("2026-11-29"))
+        income.confirm_batch(batch, "2026-11-29", today=day("2026-11-29"))

@@ -11,25 +11,18 @@ from sqlalchemy import and_, func, or_, select
 from app.audit import record
 from app.domain.states import IN_PROGRESS
 from app.extensions import db
-from app.models import Application, AuditLog, Customer, FirmSetting, Loan
+from app.models import Application, AuditLog, Customer, Loan
 from app.models.base import utcnow
+from app.settings import firm_setting_int
 
 CLAIM = "claimed from the public pool"
-
-
-def setting_int(key: str, default: int) -> int:
-    value = db.session.scalar(select(FirmSetting.value).where(FirmSetting.key == key))
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 def release_idle(now: dt.datetime | None = None) -> int:
     """Return idle leads (no follow-up for ``pool.idle_days``, nothing in progress, no loan
     on book) to their branch's pool; returns how many.  Safe to run twice a day."""
     now = now or utcnow()
-    cutoff = now - dt.timedelta(days=setting_int("pool.idle_days", 30))
+    cutoff = now - dt.timedelta(days=firm_setting_int("pool.idle_days", 30))
     busy = select(Application.customer_id).where(Application.state.in_(IN_PROGRESS))
     borrowing = select(Loan.customer_id).where(Loan.state.in_(("pending", "active",
                                                                "overdue")))
@@ -58,7 +51,7 @@ def claim(customer: Customer, staff, user_id: int) -> None:
     """Give a pool customer to ``staff``; raises ValueError with the reason when refused."""
     if customer.owner_id is not None:
         raise ValueError(gettext("Someone has already claimed this customer."))
-    limit = setting_int("pool.daily_claim_limit", 10)
+    limit = firm_setting_int("pool.daily_claim_limit", 10)
     if claims_today(user_id) >= limit:
         raise ValueError(gettext("You have claimed %(n)s customers today, the daily limit.",
                                  n=limit))

@@ -53,9 +53,17 @@ def _refused(api, refused: service.LoanRefused):
                         errors=refused.errors)
 
 
-def _body():
+def _target(api, pk):
+    """(record in the user's reach, JSON object body, None), or (None, None, the response
+    refusing them: 404 out of reach, 400 when the body is not a JSON object)."""
+    item = api.datamodel.get(pk, api._base_filters)
+    if item is None:
+        return None, None, api.response_404()
     body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return None, None, api.response_400(
+            message=gettext("The request body is not valid JSON."))
+    return item, body, None
 
 
 class LoanActions:
@@ -99,12 +107,9 @@ class LoanActions:
         """
         if not self.appbuilder.sm.has_access("can_write", "Repayment"):
             return self.response_403()
-        loan = self.datamodel.get(pk, self._base_filters)
-        if loan is None:
-            return self.response_404()
-        body = _body()
-        if body is None:
-            return self.response_400(message=gettext("The request body is not valid JSON."))
+        loan, body, refused = _target(self, pk)
+        if refused is not None:
+            return refused
         try:
             rep, created = service.post_repayment(loan, body, current_scope().staff)
         except service.LoanRefused as refused:
@@ -142,12 +147,9 @@ class LoanActions:
             403: {$ref: '#/components/responses/403'}
             404: {$ref: '#/components/responses/404'}
         """
-        loan = self.datamodel.get(pk, self._base_filters)
-        if loan is None:
-            return self.response_404()
-        body = _body()
-        if body is None:
-            return self.response_400(message=gettext("The request body is not valid JSON."))
+        loan, body, refused = _target(self, pk)
+        if refused is not None:
+            return refused
         try:
             loan = service.disburse(loan, body)
         except service.LoanRefused as refused:
@@ -182,12 +184,9 @@ class RepaymentActions:
             403: {$ref: '#/components/responses/403'}
             404: {$ref: '#/components/responses/404'}
         """
-        rep = self.datamodel.get(pk, self._base_filters)
-        if rep is None:
-            return self.response_404()
-        body = _body()
-        if body is None:
-            return self.response_400(message=gettext("The request body is not valid JSON."))
+        rep, body, refused = _target(self, pk)
+        if refused is not None:
+            return refused
         try:
             mirror = service.reverse(rep, body.get("reason"))
         except service.LoanRefused as refused:

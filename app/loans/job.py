@@ -25,11 +25,13 @@ from app.domain.allocation import capped_penalty_rate
 from app.extensions import db
 from app.models import Commission, Installment, JobRun, Loan, RepaymentAllocation
 from app.models.base import utcnow
+from app.settings import firm_setting_int
 
 from . import business_today
+from .income import clawback_first_default
 from .ledger import Ledger, cap_on, credit_total, live_repayments
 from .reminders import queue_reminders
-from .service import _sync_application, clawback_first_default, int_setting
+from .service import _sync_application
 
 log = logging.getLogger("loandesk.daily")
 JOB = "daily"
@@ -103,7 +105,7 @@ def run_daily(day: dt.date | None = None, *, force: bool = False, batch_size: in
     if run.last_key:
         log.info("daily %s: resuming after loan id %s", day, run.last_key)
     stats = defaultdict(int)
-    fpd_days = int_setting("commission.first_default_days", 30)
+    fpd_days = firm_setting_int("commission.first_default_days", 30, minimum=0)
     rates: dict[dt.date, Decimal | None] = {}
     last = run.last_key
     try:

@@ -30,8 +30,9 @@ from sqlalchemy import exists, insert, select, tuple_, update
 
 from app.extensions import db
 from app.i18n import firm_default_locale, format_day, format_money
-from app.models import Customer, FirmSetting, Installment, Loan, Reminder, ReminderAttempt
+from app.models import Customer, Installment, Loan, Reminder, ReminderAttempt
 from app.models.base import utcnow
+from app.settings import firm_setting
 
 from . import business_now
 
@@ -39,14 +40,9 @@ log = logging.getLogger("loandesk.reminders")
 OPEN = ("due", "partial", "overdue")
 
 
-def _setting(key: str, default: str) -> str:
-    value = db.session.scalar(select(FirmSetting.value).where(FirmSetting.key == key))
-    return value.strip() if value and value.strip() else default
-
-
 def _days(key: str, default: str) -> list[int]:
     try:
-        return sorted({int(x) for x in _setting(key, default).split(",") if x.strip()})
+        return sorted({int(x) for x in firm_setting(key, default).split(",") if x.strip()})
     except ValueError:
         return sorted(int(x) for x in default.split(","))
 
@@ -80,7 +76,7 @@ def queue_reminders(day: dt.date, loan_ids: list[int] | None = None) -> dict:
     tens of thousands; they are inserted and committed a thousand at a time."""
     before = _days("reminder.before_days", "3,1")
     overdue = _days("reminder.overdue_days", "1,3,7,15,30,60,90")
-    firm = _setting("firm.name", "")
+    firm = firm_setting("firm.name", "")
     stats = {"reminders_queued": 0, "reminders_cancelled": 0}
     wanted = [(row, kind, milestone)
               for row, kind, milestone in _candidates(day, before, overdue, loan_ids)]
@@ -230,12 +226,12 @@ def send_due(now: dt.datetime | None = None, channels: dict | None = None,
     """Send the reminders that are due, unless it is quiet hours.  ``now`` is firm time."""
     now = now or business_now()
     stats = defaultdict(int)
-    if quiet(now, _setting("reminder.quiet_hours", "21:00-09:00")):
+    if quiet(now, firm_setting("reminder.quiet_hours", "21:00-09:00")):
         log.info("quiet hours (%s): no reminder sent", now.strftime("%H:%M"))
         stats["quiet"] = 1
         return dict(stats)
     channels = channels or senders(current_app.config)
-    most = int(_setting("reminder.max_attempts", "5"))
+    most = int(firm_setting("reminder.max_attempts", "5"))
     clock = utcnow()
     due = db.session.scalars(
         select(Reminder).where(Reminder.state == "queued",

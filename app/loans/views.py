@@ -22,7 +22,7 @@ from app.permissions import MODEL_VIEW_METHODS
 from app.scoping import current_scope, scoped
 from app.sensitive import masked
 
-from . import business_today, service
+from . import business_today, income, service
 from .service import PAYMENT_CHANNELS, LoanRefused
 
 
@@ -144,9 +144,9 @@ class ServiceFeeActionsMixin:
         fee = self.scoped_item(pk)
         try:
             if request.form.get("action") == "receive":
-                service.receive_fee(fee, _form())
+                income.receive_fee(fee, _form())
             elif request.form.get("action") == "refund":
-                service.refund_fee(fee, _form())
+                income.refund_fee(fee, _form())
             else:
                 abort(400)
         except LoanRefused as refused:
@@ -184,7 +184,7 @@ class CommissionBatchActionsMixin:
     @has_access
     def gather(self):
         try:
-            batch = service.create_batch(request.form.get("payable_until"),
+            batch = income.create_batch(request.form.get("payable_until"),
                                          current_scope().staff)
         except LoanRefused as refused:
             _flash_refusal(refused)
@@ -196,7 +196,7 @@ class CommissionBatchActionsMixin:
     def confirm(self, pk):
         batch = self.scoped_item(pk)
         try:
-            service.confirm_batch(batch, request.form.get("paid_on"), current_scope().staff)
+            income.confirm_batch(batch, request.form.get("paid_on"), current_scope().staff)
         except LoanRefused as refused:
             _flash_refusal(refused)
         else:

@@ -16,7 +16,8 @@ from app.domain.apr import AprResult, schedule_apr
 from app.domain.cap import CapCheck, cap_error, check_cap
 from app.domain.schedule import LoanTerms, ProductLimits, Schedule, generate_schedule
 from app.extensions import db
-from app.models import FirmSetting, LprRate
+from app.models import LprRate
+from app.settings import firm_setting
 
 CAP_SETTING = "policy.rate_cap_override"
 
@@ -37,11 +38,11 @@ def lpr_in_force(day: dt.date) -> tuple[dt.date, Decimal] | None:
 
 
 def firm_cap() -> Decimal | None:
-    value = db.session.scalar(select(FirmSetting.value).where(FirmSetting.key == CAP_SETTING))
-    if not value or not value.strip():
+    value = firm_setting(CAP_SETTING)
+    if not value:
         return None
     try:
-        cap = Decimal(value.strip())
+        cap = Decimal(value)
     except InvalidOperation:
         return None  # a typo in the setting must not lift the legal cap
     return cap if 0 < cap < 10 else None

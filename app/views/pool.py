@@ -8,10 +8,11 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..intake.pool import claim, claims_today, setting_int
+from ..intake.pool import claim, claims_today
 from ..models import Customer
 from ..scoping import current_scope
 from ..sensitive import masked
+from ..settings import firm_setting_int
 
 PAGE = 25
 
@@ -47,7 +48,7 @@ class PoolView(BaseView):
         return self.render_template(
             "loandesk/pool.html", rows=rows, total=total, page=page, pages=(total - 1) // PAGE
             + 1, masked_phone=lambda c: masked(phone_mask, c.phone),
-            claimed=claims_today(user_id), limit=setting_int("pool.daily_claim_limit", 10),
+            claimed=claims_today(user_id), limit=firm_setting_int("pool.daily_claim_limit", 10),
             can_claim=self.appbuilder.sm.has_access("can_claim", "Pool"))
 
     @expose("/claim/<int:pk>", methods=["POST"])
