@@ -7,7 +7,8 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := run.py
 
-.PHONY: run test test-sqlite test-postgres setup sysdeps translations extract-messages lint bench clean
+.PHONY: run test test-sqlite test-postgres setup sysdeps test-sysdeps vendor translations \
+	extract-messages lint bench clean
 
 run: setup
 	@$(BIN)/flask loandesk init
@@ -15,20 +16,22 @@ run: setup
 	@echo "LoanDesk is starting on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
 	@exec $(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logfile - run:app
 
-test: setup
+test: setup test-sysdeps
 	@$(BIN)/ruff check --quiet app seed tests bench scripts config.py run.py
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
 
+# The browser tests (tests/browser) start their own server on their own SQLite database, so
+# they run once, in the SQLite pass; the PostgreSQL pass leaves them out.
 test-sqlite:
 	@echo "== tests on SQLite =="
 	$(BIN)/python -m pytest -q
 
 test-postgres:
 	@echo "== tests on PostgreSQL =="
-	@scripts/with-postgres.sh $(BIN)/python -m pytest -q
+	@scripts/with-postgres.sh $(BIN)/python -m pytest -q -m "not browser"
 
-setup: $(VENV)/.installed sysdeps translations
+setup: $(VENV)/.installed sysdeps translations vendor
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +42,31 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 # System packages the app needs: a CJK font for PDFs (installed only when missing).
 sysdeps:
 	@scripts/install-sysdeps.sh
+
+# What only the tests need: Debian's chromium for the browser tests (never `playwright install`).
+test-sysdeps:
+	@scripts/install-sysdeps.sh --test
+
+# Front-end libraries, served by LoanDesk itself from app/static/vendor/ (no CDN: firms run
+# offline). npm ci runs only when package-lock.json changed or node_modules lacks the file;
+# npm gives extracted files an old fixed date, hence the touch.
+VENDOR := app/static/vendor
+ECHARTS := node_modules/echarts
+
+vendor: $(VENDOR)/echarts.min.js
+
+$(ECHARTS)/dist/echarts.min.js: package-lock.json package.json | sysdeps
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+# The bundle embeds zrender and parts of d3 (both BSD-3-Clause): their licences go with it.
+$(VENDOR)/echarts.min.js: $(ECHARTS)/dist/echarts.min.js
+	@mkdir -p $(VENDOR)
+	cp $(ECHARTS)/LICENSE $(VENDOR)/echarts.LICENSE
+	cp $(ECHARTS)/NOTICE $(VENDOR)/echarts.NOTICE
+	cp $(ECHARTS)/licenses/LICENSE-d3 $(VENDOR)/echarts.LICENSE-d3
+	cp node_modules/zrender/LICENSE $(VENDOR)/zrender.LICENSE
+	cp $< $@
 
 translations: $(VENV)/.installed
 	@$(BIN)/python scripts/compile_translations.py
@@ -56,4 +84,4 @@ bench: setup
 	$(BIN)/python bench/bench_daily.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis node_modules $(VENDOR)
