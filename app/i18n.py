@@ -19,11 +19,11 @@ from sqlalchemy import select
 from .extensions import db
 
 
-def format_money(value: Decimal | None) -> str:
+def format_money(value: Decimal | str | None) -> str:
     """¥1,234,567.89 (grouping by the locale; the currency is always yuan)."""
-    if value is None:
+    if value is None or value == "":
         return ""
-    return "¥" + format_decimal(value, format="#,##0.00")
+    return "¥" + format_decimal(Decimal(str(value)), format="#,##0.00")
 
 
 def format_day(value: dt.date | None) -> str:

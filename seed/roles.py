@@ -34,6 +34,8 @@ TOOLS = {"Calculator": R, "Lookup": R,  # pricing and related-field search chang
          "UserDBModelView": ("userinfo",), "ResetMyPasswordView": ("this_form_get",
                                                                    "this_form_post"),
          "UserInfoEditView": ("this_form_get", "this_form_post")}
+# Reports and the dashboard: figures are scoped like the records (a branch, one's own book).
+REPORTING = {"Report": RX, "Dashboard": R}
 PRODUCTS = {"Funder": R, "LoanProduct": R, "Channel": R, "LprRate": R, "RepaymentMethod": R}
 
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -44,13 +46,13 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         **dict.fromkeys(["CreditAssessment", "AssessmentFactor", "Decision", "Loan",
                          "Installment", "Repayment", "RepaymentAllocation", "Reminder",
                          "Contract", "ServiceFee", "Commission"], RX),
-        "Collections": ("read", "write"),
+        "Collections": ("read", "write"), **REPORTING,
         **PRODUCTS, "Scorecard": R, "Staff": R, "Team": R, "Branch": R, **TOOLS,
     },
     "Sales": {
         "Customer": RW, "Contact": RW, "FollowUp": RW, "Consent": RW, "Application": RW,
         "Document": ("read", "write"), "Loan": R, "Installment": R, "Contract": R,
-        "Collections": ("read", "write"),
+        "Collections": ("read", "write"), **REPORTING,
         **POOL, **PRODUCTS, **TOOLS,
     },
     "Reviewer": {
@@ -63,11 +65,12 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     "Finance": {
         "Loan": RW, "Repayment": RW, "ServiceFee": RW, "Commission": RW,
         **dict.fromkeys(["Installment", "RepaymentAllocation", "Reminder"], RX),
-        "Contract": RW, "Collections": ("read", "write"),
+        "Contract": RW, "Collections": ("read", "write"), **REPORTING,
         "Customer": R + SENSITIVE, "Application": R, **PRODUCTS, **TOOLS,
     },
     "Auditor": {
         **dict.fromkeys(BUSINESS + CONFIGURATION + ["AuditLog"], RX), "Collections": R,
+        **REPORTING,
         **TOOLS,
     },
 }

@@ -50,8 +50,9 @@ class InterfaceText(HTMLParser):
     def handle_data(self, data):
         if not data.strip() or any(tag in self.SKIP for tag, _c in self.stack):
             return
-        if any("document" in c.split() for _t, c in self.stack):
-            return  # a contract is a Chinese legal document in either interface language
+        if any({"document", "data"} & set(c.split()) for _t, c in self.stack):
+            return  # a contract is a Chinese legal document in either interface language;
+            # "data" marks a record's own words (the firm's name…) outside a table
         tags = [tag for tag, _c in self.stack]
         if "td" in tags and not any(k in c for _t, c in self.stack for k in
                                     self.KEEP_IN_CELLS):
@@ -84,7 +85,11 @@ def pages_for(client, app):
     urls = ["/", "/calculator/", ("/calculator/?principal=100000&annual_rate_pct=12&months=12"
                                   "&method=equal_installment&start_date=2026-01-31"),
             "/documentview/upload",
-            "/users/userinfo/", "/resetmypassword/form"]
+            "/users/userinfo/", "/resetmypassword/form", "/dashboard/", "/reports/",
+            "/reports/loans/?from=2026-02-30"]
+    from app.reports.definitions import REPORTS
+
+    urls += [f"/reports/{name}/" for name in REPORTS]
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and not rule.arguments and rule.rule.endswith(
                 ("/list/", "/add")) and not rule.rule.startswith("/api/"):

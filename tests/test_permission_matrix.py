@@ -94,6 +94,10 @@ MATRIX: dict[str, dict[str, frozenset]] = {
     "Collections": {"read": roles("Manager", "Sales", "Finance", "Auditor"),
                     "write": roles("Manager", "Sales", "Finance")},
     "Lookup": {"read": R_ALL},
+    # Figures scoped like the records: a manager's branch, a salesperson's own book.
+    "Report": {"read": roles("Manager", "Sales", "Finance", "Auditor"),
+               "export": roles("Manager", "Sales", "Finance", "Auditor")},
+    "Dashboard": {"read": roles("Manager", "Sales", "Finance", "Auditor")},
     # Self-service: one's own profile and password.
     "UserDBModelView": {"userinfo": R_ALL, **{p: ADMIN for p in (
         "list", "show", "add", "edit", "delete")}},
@@ -171,7 +175,7 @@ def _url(rule) -> str:
     values = {"pk": "999999999", "role_id": "999999999", "loan_id": "999999999",
               "installment_id": "999999999",
               "table": "customer",
-              "locale": "zh_CN", "version": "v1", "name": "none", "group_by": "x",
+              "locale": "zh_CN", "version": "v1", "name": "none", "group_by": "x", "fmt": "csv",
               "filename": "x", "path": "x"}
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: values[m.group(1)], rule.rule)
 

@@ -9,6 +9,8 @@ from ..contracts.template_views import ContractTemplateView
 from ..loans.views import CollectionsView
 from ..quotes.api import ScheduleApi
 from ..quotes.views import CalculatorView
+from ..reports.api import DashboardApi, ReportsApi
+from ..reports.views import DashboardView, ReportsView
 from .applications import (
     ApplicationView,
     AssessmentFactorView,
@@ -55,6 +57,8 @@ MENU = [
     (ServiceFeeView, _l("Service fees"), "fa-jpy", "channels"),
     (CommissionView, _l("Commissions"), "fa-percent", "channels"),
     (CommissionBatchView, _l("Payout batches"), "fa-money", "channels"),
+    (ReportsView, _l("Reports"), "fa-bar-chart", "reports"),
+    (DashboardView, _l("Dashboard"), "fa-television", "reports"),
     (FunderView, _l("Funders"), "fa-university", "config"),
     (LoanProductView, _l("Loan products"), "fa-cubes", "config"),
     (ScorecardView, _l("Scorecards"), "fa-star", "config"),
@@ -77,6 +81,7 @@ CATEGORIES = {
     "repayments": (_l("Repayments"), "fa-credit-card"),
     "contracts": (_l("Contracts"), "fa-file-text"),
     "channels": (_l("Channels and fees"), "fa-share-alt"),
+    "reports": (_l("Reports"), "fa-bar-chart"),
     "config": (_l("Configuration"), "fa-cog"),
     "org": (_l("Organisation"), "fa-sitemap"),
 }
@@ -93,6 +98,8 @@ def init_views(appbuilder: AppBuilder) -> None:
                             category_label=cat_label, category_icon=cat_icon)
     appbuilder.add_view_no_menu(LookupView)
     appbuilder.add_api(ScheduleApi)
+    appbuilder.add_api(ReportsApi)
+    appbuilder.add_api(DashboardApi)
 
     from ..api import init_api
 

@@ -1,0 +1,188 @@
+"""The report pages (with CSV, Excel and PDF exports) and the full-screen dashboard."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, request
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.audit import record
+from app.domain import DomainError
+from app.errors import field_errors
+from app.extensions import db
+from app.loans import business_today
+from app.models import Branch, Channel, Funder, LoanProduct, Staff, Team
+from app.scoping import ALL, BRANCH, TEAM, current_scope
+from app.settings import firm_setting
+
+from .base import GROUP_LABELS
+from .dashboard import dashboard_data
+from .definitions import REPORTS
+from .export import display, group_label, to_csv, to_pdf, to_xlsx
+from .filters import DPD_CHOICES, GROUPS, Filters, parse_filters
+
+FILTER_LABELS = {"branch": _l("Branch"), "team": _l("Team"), "staff": _l("Salesperson"),
+                 "product": _l("Product"), "funder": _l("Funder"), "channel": _l("Channel")}
+
+
+def report_filters(report) -> Filters:
+    return parse_filters(request.args, default_range=report.default_range)
+
+
+def filter_options() -> dict[str, list[tuple[int, str]]]:
+    """The choices of each filter, limited to what the user's scope reaches."""
+    scope = current_scope()
+    staff = scope.staff
+    branches, teams, people = select(Branch.id, Branch.name), select(Team.id, Team.name), \
+        select(Staff.id, Staff.full_name)
+    if scope.level != ALL:
+        if staff is None or scope.level is None:
+            branches, teams, people = (q.where(False) for q in (branches, teams, people))
+        elif scope.level == BRANCH:
+            branches = branches.where(Branch.id == staff.branch_id)
+            teams = teams.where(Team.branch_id == staff.branch_id)
+            people = people.where(Staff.branch_id == staff.branch_id)
+        elif scope.level == TEAM and staff.team_id is not None:
+            branches = branches.where(Branch.id == staff.branch_id)
+            teams = teams.where(Team.id == staff.team_id)
+            people = people.where(Staff.team_id == staff.team_id)
+        else:
+            branches = branches.where(Branch.id == staff.branch_id)
+            teams = teams.where(Team.id == staff.team_id)
+            people = people.where(Staff.id == staff.id)
+    queries = {"branch": branches.order_by(Branch.name), "team": teams.order_by(Team.name),
+               "staff": people.order_by(Staff.full_name),
+               "product": select(LoanProduct.id, LoanProduct.name).order_by(LoanProduct.name),
+               "funder": select(Funder.id, Funder.name).order_by(Funder.name),
+               "channel": select(Channel.id, Channel.name).order_by(Channel.name)}
+    return {name: [tuple(r) for r in db.session.execute(q)] for name, q in queries.items()}
+
+
+def describe(filters: Filters, options: dict) -> list[str]:
+    """The filters in words, for the PDF's heading."""
+    parts = []
+    for name, label in FILTER_LABELS.items():
+        value = getattr(filters, name)
+        if value is not None:
+            names = dict(options.get(name, []))
+            parts.append(f"{label}: {names.get(value, value)}")
+    return parts
+
+
+class ReportsView(BaseView):
+    route_base = "/reports"
+    class_permission_name = "Report"
+    method_permission_name = {"index": "read", "show": "read", "export": "export"}
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return self.render_template("loandesk/reports_index.html", reports=REPORTS.values(),
+                                    title=_l("Reports"))
+
+    def _report(self, name: str):
+        report = REPORTS.get(name)
+        if report is None:
+            abort(404)
+        return report
+
+    @expose("/<name>/")
+    @has_access
+    def show(self, name: str):
+        report = self._report(name)
+        options = filter_options()
+        errors, table, filters = {}, None, None
+        try:
+            filters = report_filters(report)
+            table = report.run(filters)
+        except DomainError as error:
+            errors = field_errors(error)
+            flash(gettext("Please correct the errors below."), "danger")
+        return self.render_template(
+            "loandesk/report.html", report=report, filters=filters, table=table,
+            errors=errors, args=request.args, options=options, filter_labels=FILTER_LABELS,
+            groups=[(g, GROUP_LABELS[g]) for g in GROUPS], dpd_choices=DPD_CHOICES,
+            display=display, title=report.title,
+            table_group_label=group_label(report, filters) if filters else "",
+            can_export=self.appbuilder.sm.has_access("can_export", "Report"),
+            export_args=filters.as_args() if filters else {})
+
+    @expose("/<name>/export/<fmt>")
+    @has_access
+    def export(self, name: str, fmt: str):
+        report = self._report(name)
+        if fmt not in ("csv", "xlsx", "pdf"):
+            abort(404)
+        try:
+            filters = report_filters(report)
+        except DomainError as error:
+            body = "; ".join(m for msgs in field_errors(error).values() for m in msgs)
+            return Response(body, status=400, mimetype="text/plain")
+        table = report.run(filters)
+        record("export", entity="Report", record_id=name,
+               changes={"format": fmt, **filters.as_args()})
+        db.session.commit()
+        stem = f"{report.name}-{filters.date_to:%Y%m%d}"
+        if fmt == "csv":
+            return _download(to_csv(report, filters, table), "text/csv; charset=utf-8",
+                             f"{stem}.csv")
+        if fmt == "xlsx":
+            return _download(to_xlsx(report, filters, table), "application/vnd.openxmlformats-"
+                             "officedocument.spreadsheetml.sheet", f"{stem}.xlsx")
+        pdf = to_pdf(report, filters, table, firm=firm_setting("firm.name", ""),
+                     filter_text=describe(filters, filter_options()))
+        return _download(pdf, "application/pdf", f"{stem}.pdf")
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(body, content_type=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class DashboardView(BaseView):
+    """数据大屏: a full-screen page drawing the dashboard JSON with ECharts (served locally)."""
+
+    route_base = "/dashboard"
+    class_permission_name = "Dashboard"
+    method_permission_name = {"index": "read"}
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        today = business_today()
+        args = {k: v for k, v in request.args.items() if k in ("from", "to")}
+        try:
+            filters = parse_filters(args, default_range="month")
+        except DomainError as error:
+            for messages in field_errors(error).values():
+                for message in messages:
+                    flash(message, "danger")
+            args, filters = {}, parse_filters({}, default_range="month")
+        return self.render_template(
+            "loandesk/dashboard.html", data=dashboard_data(filters, today), args=args,
+            firm=firm_setting("firm.name", ""), labels=dashboard_labels(),
+            lang="zh-CN" if str(get_locale()).startswith("zh") else "en",
+            title=_l("Dashboard"))
+
+
+def dashboard_labels() -> dict[str, str]:
+    """The words the charts draw (titles, series, units), in the user's language."""
+    return {
+        "funnel": gettext("From lead to disbursement"),
+        "trend": gettext("Disbursed amount and overdue rate, 12 months"),
+        "disbursed_amount": gettext("Amount disbursed"),
+        "overdue_rate": gettext("Share not paid by the due date"),
+        "products": gettext("Product mix"), "funders": gettext("Funder mix"),
+        "channels": gettext("Channel ranking"), "buckets": gettext("Delinquency buckets"),
+        "leaderboard": gettext("Staff leaderboard"), "amount": gettext("Amount"),
+        "loans": gettext("Loans"), "applications": gettext("Applications"),
+        "principal": gettext("Outstanding principal"), "count": gettext("Count"),
+        "ten_thousand": gettext("×10k yuan"), "updated": gettext("Updated"),
+        "failed": gettext("Could not refresh; showing the last figures."),
+    }
