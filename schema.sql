@@ -569,6 +569,38 @@ CREATE INDEX ix_customer_status_created ON customer (status, created_at);
 
 CREATE INDEX ix_customer_team_id ON customer (team_id);
 
+CREATE TABLE portfolio_snapshot (
+	id SERIAL NOT NULL, 
+	month VARCHAR(7) NOT NULL, 
+	as_of DATE NOT NULL, 
+	product_id INTEGER, 
+	funder_id INTEGER, 
+	loans INTEGER NOT NULL, 
+	outstanding NUMERIC(18, 2) NOT NULL, 
+	overdue_loans INTEGER NOT NULL, 
+	overdue_principal NUMERIC(18, 2) NOT NULL, 
+	par30_principal NUMERIC(18, 2) NOT NULL, 
+	owner_id INTEGER, 
+	team_id INTEGER, 
+	branch_id INTEGER, 
+	CONSTRAINT pk_portfolio_snapshot PRIMARY KEY (id), 
+	CONSTRAINT ck_portfolio_snapshot_outstanding_non_negative CHECK (outstanding >= 0), 
+	CONSTRAINT ck_portfolio_snapshot_overdue_principal_non_negative CHECK (overdue_principal >= 0), 
+	CONSTRAINT fk_portfolio_snapshot_product_id_loan_product FOREIGN KEY(product_id) REFERENCES loan_product (id), 
+	CONSTRAINT fk_portfolio_snapshot_funder_id_funder FOREIGN KEY(funder_id) REFERENCES funder (id), 
+	CONSTRAINT fk_portfolio_snapshot_owner_id_staff FOREIGN KEY(owner_id) REFERENCES staff (id), 
+	CONSTRAINT fk_portfolio_snapshot_team_id_team FOREIGN KEY(team_id) REFERENCES team (id), 
+	CONSTRAINT fk_portfolio_snapshot_branch_id_branch FOREIGN KEY(branch_id) REFERENCES branch (id)
+);
+
+CREATE INDEX ix_portfolio_snapshot_branch_id ON portfolio_snapshot (branch_id);
+
+CREATE INDEX ix_portfolio_snapshot_month ON portfolio_snapshot (month);
+
+CREATE INDEX ix_portfolio_snapshot_owner_id ON portfolio_snapshot (owner_id);
+
+CREATE INDEX ix_portfolio_snapshot_team_id ON portfolio_snapshot (team_id);
+
 CREATE TABLE application (
 	id SERIAL NOT NULL, 
 	number VARCHAR(32) NOT NULL, 
@@ -885,6 +917,7 @@ CREATE TABLE installment (
 	paid_penalty NUMERIC(18, 2) NOT NULL, 
 	state VARCHAR(32) DEFAULT 'due' NOT NULL CONSTRAINT ck_installment_state CHECK (state IN ('due', 'partial', 'paid', 'overdue', 'written_off', 'cancelled')), 
 	days_past_due INTEGER DEFAULT '0' NOT NULL, 
+	max_dpd INTEGER DEFAULT '0' NOT NULL, 
 	paid_on DATE, 
 	CONSTRAINT pk_installment PRIMARY KEY (id), 
 	CONSTRAINT uq_installment_loan_id_n UNIQUE (loan_id, n), 
@@ -902,6 +935,8 @@ CREATE TABLE installment (
 );
 
 CREATE INDEX ix_installment_due_date ON installment (due_date);
+
+CREATE INDEX ix_installment_max_dpd ON installment (max_dpd);
 
 CREATE INDEX ix_installment_state_due ON installment (state, due_date);
 

@@ -31,7 +31,7 @@ def record(action: str, entity: str | None = None, record_id: object = None,
 
 
 # -- Every create, update and delete of a business record -----------------------------------
-SKIPPED_TABLES = {"audit_log", "login_lockout", "contract_counter"}
+SKIPPED_TABLES = {"audit_log", "login_lockout", "contract_counter", "portfolio_snapshot"}
 SECRET_COLUMNS = {"password"}  # FAB's user password hash: its change is noted, never copied
 
 

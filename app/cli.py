@@ -51,6 +51,10 @@ def register_cli(app: Flask) -> None:
             from .loans.job import run_daily
 
             run_daily()  # penalties, buckets and reminders of the demo book, as of today
+            from .loans import business_today
+            from .reports.snapshots import backfill
+
+            backfill(12, business_today())  # the dashboard's 12-month trend of the demo book
 
     @loandesk.command("sync-roles")
     def sync_roles_cmd() -> None:
@@ -88,6 +92,19 @@ def register_cli(app: Flask) -> None:
             raise click.BadParameter("use YYYY-MM-DD", param_hint="--date") from None
         stats = run_daily(when, force=force)
         click.echo(json.dumps(stats, sort_keys=True))
+
+    @loandesk.command("snapshots")
+    @click.option("--months", default=12, show_default=True, type=click.IntRange(1, 120),
+                  help="How many past month ends to rebuild.")
+    @click.option("--replace", is_flag=True, help="Rebuild months already kept.")
+    def snapshots(months: int, replace: bool) -> None:
+        """Rebuild past month-end pictures of the loan book (the reports' 12-month trend)
+        from the repayment history; the daily job keeps the current month's."""
+        from .loans import business_today
+        from .reports.snapshots import backfill
+
+        rows = backfill(months, business_today(), replace=replace)
+        click.echo(f"{rows} snapshot rows written.")
 
     @loandesk.command("send-reminders")
     def send_reminders() -> None:

@@ -384,7 +384,7 @@ def _loan(rng, app, product, today, n, loan_state) -> None:
                     db.session.add(RepaymentAllocation(repayment=rep, installment=inst,
                                                        part=part, amount=amount))
         elif past_due:
-            inst.days_past_due = (today - item.due_date).days
+            inst.days_past_due = inst.max_dpd = (today - item.due_date).days
             inst.state = "written_off" if loan_state == "written_off" else "overdue"
             loan.days_past_due = max(loan.days_past_due or 0, inst.days_past_due)
     loan.outstanding_principal = outstanding

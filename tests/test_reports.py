@@ -312,9 +312,10 @@ def test_vintage_curves(app, client, auth):
             cohort = cohorts[f"{loan.disbursed_on:%Y-%m}"]
             cohort["loans"] += 1
             cohort["principal"] += loan.principal
+            # 30 days past due on due date + 30: paid that day or later, it got there.
             went_late = [i.due_date + dt.timedelta(days=30) for i in loan.installments
                          if i.state != "cancelled" and i.due_date + dt.timedelta(days=30) <= today
-                         and (i.paid_on is None or i.paid_on > i.due_date + dt.timedelta(days=30))]
+                         and (i.paid_on is None or i.paid_on >= i.due_date + dt.timedelta(days=30))]
             if went_late:
                 first = min(went_late)
                 mob = (first.year - loan.disbursed_on.year) * 12 + first.month \

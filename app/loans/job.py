@@ -139,6 +139,10 @@ def run_daily(day: dt.date | None = None, *, force: bool = False, batch_size: in
                      stats["loans_worked"], last)
         queued = queue_reminders(day, loan_ids=loan_ids)
         stats.update(queued)
+        if loan_ids is None:  # the month's picture of the book, for the trends
+            from app.reports.snapshots import take_snapshot
+
+            stats["snapshot_rows"] = take_snapshot(day)
         run.state, run.finished_at = "done", utcnow()
         run.stats = json.dumps(dict(stats))
         db.session.commit()

@@ -371,10 +371,11 @@ class Ledger:
         worst = 0
         for row in self.active():
             if row.state == "written_off":
-                row.days_past_due = max(0, (today - row.due_date).days)
+                row.days_past_due = row.max_dpd = max(0, (today - row.due_date).days)
                 continue
             if total_owed(row) <= 0:
                 row.state, row.days_past_due = "paid", 0
+                row.max_dpd = max(0, (row.paid_on - row.due_date).days) if row.paid_on else 0
                 continue
             row.paid_on = None
             if row.due_date < today:
@@ -382,6 +383,7 @@ class Ledger:
             else:
                 paid_any = any(getattr(row, "paid_" + p) > 0 for p in PARTS)
                 row.state, row.days_past_due = ("partial" if paid_any else "due"), 0
+            row.max_dpd = row.days_past_due
             worst = max(worst, row.days_past_due)
         active = self.active()
         loan.outstanding_principal = sum((r.principal - r.paid_principal for r in active), ZERO)
@@ -422,7 +424,7 @@ def _reset(row: Installment, due: dt.date, principal: Decimal, interest: Decimal
     row.due_date, row.principal, row.interest, row.fee = due, principal, interest, fee
     row.penalty = row.paid_principal = row.paid_interest = row.paid_fee = ZERO
     row.paid_penalty = ZERO
-    row.state, row.days_past_due, row.paid_on = "due", 0, None
+    row.state, row.days_past_due, row.paid_on, row.max_dpd = "due", 0, None, 0
 
 
 def store_schedule(loan: Loan) -> None:

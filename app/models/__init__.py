@@ -24,5 +24,6 @@ from .finance import Commission, CommissionBatch, ServiceFee  # noqa: F401
 from .loan import Installment, Loan, Repayment, RepaymentAllocation  # noqa: F401
 from .org import Branch, Staff, Team  # noqa: F401
 from .product import Channel, Funder, LoanProduct, RepaymentMethodOption  # noqa: F401
+from .report import PortfolioSnapshot  # noqa: F401
 from .security import LoginLockout, UserSetting  # noqa: F401
 from .settings import AuditLog, FirmSetting, LprRate  # noqa: F401

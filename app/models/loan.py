@@ -129,6 +129,9 @@ class Installment(Model):
     paid_penalty: Mapped[Decimal] = mapped_column(Money, default=ZERO)
     state: Mapped[str] = coded(InstallmentState, "state", default="due")
     days_past_due: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The most days it has been past due: paid late → paid_on − due_date; unpaid → today's
+    # days past due. Indexed: the few late installments are found without reading the rest.
+    max_dpd: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
     paid_on: Mapped[dt.date | None] = mapped_column(Date)
 
     loan = relationship("Loan", back_populates="installments")

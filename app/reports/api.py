@@ -8,7 +8,6 @@ from flask_babel import gettext
 
 from app.domain import DomainError
 from app.errors import field_errors
-from app.loans import business_today
 
 from .dashboard import dashboard_data
 from .definitions import REPORTS
@@ -143,4 +142,4 @@ class DashboardApi(BaseApi):
         except DomainError as error:
             return self.response(400, message=gettext("Please correct the errors below."),
                                  errors=field_errors(error))
-        return self.response(200, **dashboard_data(filters, business_today()))
+        return self.response(200, **dashboard_data(filters))

@@ -9,16 +9,17 @@ from dataclasses import replace
 from decimal import Decimal
 
 from flask_babel import gettext
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 
 from app.extensions import db
-from app.models import Application, Customer, Decision, Installment, Loan, Repayment
+from app.models import Application, Customer, Decision, Loan, Repayment
 from app.scoping import scope_clause
 
 from . import sql
 from .base import in_range, money, money_sum, ratio
 from .definitions import APPROVED, BUCKET_LABELS, BUCKETS, OUTSTANDING, applications, loans
 from .filters import Filters, month_start
+from .snapshots import overdue_trend
 
 TOP = 10
 CONTRACTED = ("contracted", "disbursed", "repaying", "settled", "overdue", "written_off")
@@ -76,32 +77,25 @@ def funnel(filters: Filters) -> list[dict]:
             for (code, label), n in zip(stages, counts, strict=True)]
 
 
-def trend(end: dt.date, today: dt.date) -> list[dict]:
-    """Twelve months to ``end``: disbursed amount, and the share of the amount falling due
-    in the month that was not paid by its due date (counted only for days already past)."""
+def trend(end: dt.date) -> list[dict]:
+    """Twelve months to ``end``: the amount disbursed, and the overdue rate of the book at
+    each month end (overdue principal / outstanding principal, from the month's snapshot)."""
     first = month_start(end, 11)
-    months = [month_start(end, back) for back in range(11, -1, -1)]
+    months = [f"{month_start(end, back):%Y-%m}" for back in range(11, -1, -1)]
     span = Filters(date_from=first, date_to=end)
     key = sql.period(Loan.disbursed_on, "month")
     disbursed = dict(db.session.execute(_scoped(
         select(key, money_sum(func.coalesce(Loan.disbursed_amount, Loan.principal)))
         .where(Loan.state != "pending", *in_range(Loan.disbursed_on, span)), Loan)
         .group_by(key)).all())
-    due_key = sql.period(Installment.due_date, "month")
-    amount = Installment.principal + Installment.interest + Installment.fee
-    late = or_(Installment.paid_on.is_(None), Installment.paid_on > Installment.due_date)
-    seen = Filters(date_from=first, date_to=min(end, today - dt.timedelta(days=1)))
-    overdue = {k: (money(d), money(o)) for k, d, o in db.session.execute(_scoped(
-        select(due_key, money_sum(amount), money_sum(case((late, amount), else_=0)))
-        .select_from(Installment).join(Loan, Loan.id == Installment.loan_id)
-        .where(Installment.state != "cancelled", *in_range(Installment.due_date, seen)), Loan)
-        .group_by(due_key))}
+    book = overdue_trend(months)
     rows = []
     for month in months:
-        label = f"{month:%Y-%m}"
-        due, not_on_time = overdue.get(label, (Decimal("0.00"), Decimal("0.00")))
-        rows.append({"month": label, "disbursed_amount": _text(money(disbursed.get(label))),
-                     "amount_due": _text(due), "overdue_rate": _text(ratio(not_on_time, due))})
+        outstanding, overdue = book.get(month, (None, None))
+        rows.append({"month": month, "disbursed_amount": _text(money(disbursed.get(month))),
+                     "outstanding": _text(outstanding), "overdue_principal": _text(overdue),
+                     "overdue_rate": _text(ratio(overdue, outstanding))
+                     if outstanding is not None else None})
     return rows
 
 
@@ -149,7 +143,7 @@ def leaderboard(filters: Filters) -> list[dict]:
             for r in rows[:TOP]]
 
 
-def dashboard_data(filters: Filters, today: dt.date) -> dict:
+def dashboard_data(filters: Filters) -> dict:
     end = filters.date_to
     start = filters.date_from or month_start(end)
     ranged = replace(filters, date_from=start)
@@ -157,9 +151,8 @@ def dashboard_data(filters: Filters, today: dt.date) -> dict:
         "from": start.isoformat(), "to": end.isoformat(),
         "today": activity(end, end),
         "month": activity(month_start(end), end),
-        "range": activity(start, end),
         "funnel": funnel(ranged),
-        "trend": trend(end, today),
+        "trend": trend(end),
         "products": mix(ranged, "product"),
         "funders": mix(ranged, "funder"),
         "channels": channel_ranking(ranged),

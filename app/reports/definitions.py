@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select, union_all
 
 from app.extensions import db
 from app.intake.transitions import REJECT_REASONS
@@ -47,6 +47,7 @@ from .filters import Filters
 APPROVED = ("approved", "contracted", "disbursed", "repaying", "settled", "overdue",
             "written_off")
 OUTSTANDING = ("active", "overdue")
+UNPAID = ("due", "partial", "overdue", "written_off")
 VINTAGE_MONTHS = 12
 BUCKETS = (("b1_30", 1, 30), ("b31_60", 31, 60), ("b61_90", 61, 90), ("b90", 91, None))
 BUCKET_LABELS = {"b1_30": _l("1–30 days"), "b31_60": _l("31–60 days"),
@@ -297,15 +298,21 @@ def vintage(f: Filters) -> Table:
     """Share of each disbursement month's principal that has ever been ``dpd`` days overdue,
     by months on book (cumulative: a loan counts from the month it first went that late)."""
     today = business_today()
-    late_enough = sql.plus_days(Installment.due_date, f.dpd)
-    first_late = (select(func.min(Installment.due_date))
-                  .where(Installment.loan_id == Loan.id, Installment.state != "cancelled",
-                         Installment.due_date <= today - dt.timedelta(days=f.dpd),
-                         or_(Installment.paid_on.is_(None), Installment.paid_on > late_enough))
-                  .correlate(Loan).scalar_subquery())
+    # An installment ``dpd`` days late got there on due date + dpd; the loan, on the earliest.
+    # Two indexed reads find the few late ones: those paid (or last refreshed) that late, by
+    # ``max_dpd``; those still unpaid that long after their due date, by state and due date.
+    late = union_all(
+        select(Installment.loan_id, Installment.due_date)
+        .where(Installment.max_dpd >= f.dpd, Installment.state != "cancelled"),
+        select(Installment.loan_id, Installment.due_date)
+        .where(Installment.state.in_(UNPAID),
+               Installment.due_date <= today - dt.timedelta(days=f.dpd))).subquery()
+    first_late = (select(late.c.loan_id, func.min(late.c.due_date).label("due"))
+                  .group_by(late.c.loan_id).subquery())
     inner = LOANS.restrict(select(Loan.principal, Loan.disbursed_on,
-                                  first_late.label("first_late"))
+                                  first_late.c.due.label("first_late"))
                            .select_from(Loan)
+                           .outerjoin(first_late, first_late.c.loan_id == Loan.id)
                            .where(Loan.disbursed_on.is_not(None), Loan.state != "pending",
                                   *in_range(Loan.disbursed_on, f)), f).subquery()
     cohort = sql.period(inner.c.disbursed_on, "month")

@@ -71,6 +71,13 @@ def plus_days(column, days: int):
     return func.date(column, f"{int(days):+d} days")
 
 
+def days_between(start, end):
+    """Whole days from ``start`` to ``end`` (two dates)."""
+    if postgres():
+        return end - start
+    return cast(func.julianday(end) - func.julianday(start), Integer)
+
+
 def months_between(start, end):
     """Whole calendar months from ``start``'s month to ``end``'s (Jan 31 → Feb 1 is 1)."""
     if postgres():

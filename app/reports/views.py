@@ -13,7 +13,6 @@ from app.audit import record
 from app.domain import DomainError
 from app.errors import field_errors
 from app.extensions import db
-from app.loans import business_today
 from app.models import Branch, Channel, Funder, LoanProduct, Staff, Team
 from app.scoping import ALL, BRANCH, TEAM, current_scope
 from app.settings import firm_setting
@@ -155,7 +154,6 @@ class DashboardView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        today = business_today()
         args = {k: v for k, v in request.args.items() if k in ("from", "to")}
         try:
             filters = parse_filters(args, default_range="month")
@@ -165,7 +163,7 @@ class DashboardView(BaseView):
                     flash(message, "danger")
             args, filters = {}, parse_filters({}, default_range="month")
         return self.render_template(
-            "loandesk/dashboard.html", data=dashboard_data(filters, today), args=args,
+            "loandesk/dashboard.html", data=dashboard_data(filters), args=args,
             firm=firm_setting("firm.name", ""), labels=dashboard_labels(),
             lang="zh-CN" if str(get_locale()).startswith("zh") else "en",
             title=_l("Dashboard"))
@@ -177,7 +175,7 @@ def dashboard_labels() -> dict[str, str]:
         "funnel": gettext("From lead to disbursement"),
         "trend": gettext("Disbursed amount and overdue rate, 12 months"),
         "disbursed_amount": gettext("Amount disbursed"),
-        "overdue_rate": gettext("Share not paid by the due date"),
+        "overdue_rate": gettext("Overdue rate"),
         "products": gettext("Product mix"), "funders": gettext("Funder mix"),
         "channels": gettext("Channel ranking"), "buckets": gettext("Delinquency buckets"),
         "leaderboard": gettext("Staff leaderboard"), "amount": gettext("Amount"),
