@@ -85,6 +85,8 @@ def select_locale(app: Flask):
                 return "zh_CN" if best.lower().startswith("zh") else "en"
         if session.get("locale") in languages:
             return session["locale"]
+        if g.get("database_down"):  # answering "the database is down": ask it nothing
+            return app.config["BABEL_DEFAULT_LOCALE"]
         from flask_login import current_user
 
         if current_user and current_user.is_authenticated:

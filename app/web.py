@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from string import Template
+
 from flask import (
     Flask,
     g,
@@ -13,8 +15,10 @@ from flask import (
 )
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.exc import InterfaceError, OperationalError
 
-from .extensions import csrf
+from .extensions import csrf, db
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Logging in creates the session; a forged login gains an attacker nothing.
@@ -22,6 +26,15 @@ CSRF_EXEMPT_ENDPOINTS = {"SecurityApi.login"}
 
 ERROR_PAGE = """{% extends "appbuilder/base.html" %}{% block content %}
 <div class="alert alert-danger">{{ message }}</div>{% endblock %}"""
+# Without the database there is no menu, no user and no permission to draw: a page of its own.
+# (string.Template, not Jinja: a template's context would load the user from the database.)
+UNAVAILABLE_PAGE = Template("""<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="30"><title>$title</title>
+<style>body{font-family:sans-serif;background:#f5f6f8;color:#333;margin:0}
+main{max-width:560px;margin:12vh auto;background:#fff;border:1px solid #ddd;padding:24px 32px}
+h1{font-size:20px;color:#a33}</style></head>
+<body><main><h1>$title</h1><p>$message</p></main></body></html>""")
+RETRY_SECONDS = 30
 
 
 def register_web(app: Flask) -> None:
@@ -65,6 +78,32 @@ def register_web(app: Flask) -> None:
         return render_template_string(ERROR_PAGE, message=message,
                                       base_template=app.appbuilder.base_template,
                                       appbuilder=app.appbuilder), 413
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_unavailable(error):
+        # The server is down, restarting or unreachable (or SQLite is locked by a writer):
+        # say so plainly; the pool drops the dead connection and pre-ping tests the next
+        # one, so the app answers again by itself once the database is back.
+        app.logger.warning("database unavailable: %s", error.orig if hasattr(error, "orig")
+                           else error)
+        g.database_down = True  # the locale selector must not ask the database either
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 — the connection is gone; nothing to roll back
+            db.session.close()
+        title = gettext("LoanDesk is unavailable for a moment")
+        message = gettext("The database cannot be reached. Nothing you sent was saved; "
+                          "this page tries again every %(seconds)s seconds.",
+                          seconds=RETRY_SECONDS)
+        if request.path.startswith("/api/"):
+            response = jsonify(message=message)
+        else:
+            response = make_response(UNAVAILABLE_PAGE.substitute(title=escape(title),
+                                                                 message=escape(message)))
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_SECONDS)
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
