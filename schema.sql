@@ -97,6 +97,7 @@ CREATE TABLE branch (
 	phone VARCHAR(30), 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_branch PRIMARY KEY (id), 
 	CONSTRAINT uq_branch_code UNIQUE (code), 
 	CONSTRAINT uq_branch_name UNIQUE (name)
@@ -118,6 +119,7 @@ CREATE TABLE channel (
 	active BOOLEAN DEFAULT '1' NOT NULL, 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_channel PRIMARY KEY (id), 
 	CONSTRAINT ck_channel_commission_rate CHECK (commission_rate >= 0 AND commission_rate <= 1), 
 	CONSTRAINT ck_channel_settle_days CHECK (settle_days >= 0), 
@@ -141,6 +143,7 @@ CREATE TABLE firm_setting (
 	key VARCHAR(64) NOT NULL, 
 	value TEXT, 
 	description VARCHAR(255), 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_firm_setting PRIMARY KEY (id), 
 	CONSTRAINT uq_firm_setting_key UNIQUE (key)
 );
@@ -157,6 +160,7 @@ CREATE TABLE funder (
 	active BOOLEAN DEFAULT '1' NOT NULL, 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_funder PRIMARY KEY (id), 
 	CONSTRAINT uq_funder_name UNIQUE (name)
 );
@@ -191,6 +195,7 @@ CREATE TABLE lpr_rate (
 	effective_date DATE NOT NULL, 
 	one_year_rate NUMERIC(12, 6) NOT NULL, 
 	five_year_rate NUMERIC(12, 6), 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_lpr_rate PRIMARY KEY (id), 
 	CONSTRAINT ck_lpr_rate_one_year_rate CHECK (one_year_rate > 0 AND one_year_rate < 1), 
 	CONSTRAINT uq_lpr_rate_effective_date UNIQUE (effective_date)
@@ -200,6 +205,7 @@ CREATE TABLE repayment_method (
 	id SERIAL NOT NULL, 
 	code VARCHAR(32) NOT NULL CONSTRAINT ck_repayment_method_code CHECK (code IN ('equal_installment', 'equal_principal', 'interest_only', 'bullet')), 
 	sort_order INTEGER NOT NULL, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_repayment_method PRIMARY KEY (id), 
 	CONSTRAINT uq_repayment_method_code UNIQUE (code)
 );
@@ -215,6 +221,7 @@ CREATE TABLE scorecard (
 	note TEXT, 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_scorecard PRIMARY KEY (id), 
 	CONSTRAINT uq_scorecard_name_version UNIQUE (name, version)
 );
@@ -327,6 +334,7 @@ CREATE TABLE loan_product (
 	active BOOLEAN DEFAULT '1' NOT NULL, 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_loan_product PRIMARY KEY (id), 
 	CONSTRAINT ck_loan_product_amount_range CHECK (min_amount > 0 AND max_amount >= min_amount), 
 	CONSTRAINT ck_loan_product_term_range CHECK (min_months >= 1 AND max_months <= 360 AND max_months >= min_months), 
@@ -350,6 +358,7 @@ CREATE TABLE score_factor (
 	code VARCHAR(48) NOT NULL, 
 	name VARCHAR(100) NOT NULL, 
 	sort_order INTEGER NOT NULL, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_score_factor PRIMARY KEY (id), 
 	CONSTRAINT uq_score_factor_scorecard_id_code UNIQUE (scorecard_id, code), 
 	CONSTRAINT fk_score_factor_scorecard_id_scorecard FOREIGN KEY(scorecard_id) REFERENCES scorecard (id)
@@ -360,6 +369,7 @@ CREATE TABLE score_grade (
 	scorecard_id INTEGER NOT NULL, 
 	grade VARCHAR(1) NOT NULL, 
 	min_score INTEGER NOT NULL, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_score_grade PRIMARY KEY (id), 
 	CONSTRAINT uq_score_grade_scorecard_id_grade UNIQUE (scorecard_id, grade), 
 	CONSTRAINT fk_score_grade_scorecard_id_scorecard FOREIGN KEY(scorecard_id) REFERENCES scorecard (id)
@@ -372,6 +382,7 @@ CREATE TABLE team (
 	leader_id INTEGER, 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_team PRIMARY KEY (id), 
 	CONSTRAINT uq_team_branch_id_name UNIQUE (branch_id, name), 
 	CONSTRAINT fk_team_branch_id_branch FOREIGN KEY(branch_id) REFERENCES branch (id)
@@ -419,6 +430,7 @@ CREATE TABLE score_bin (
 	upper_bound NUMERIC(12, 6), 
 	points INTEGER NOT NULL, 
 	reason VARCHAR(120), 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_score_bin PRIMARY KEY (id), 
 	CONSTRAINT ck_score_bin_bounds CHECK (lower_bound IS NULL OR upper_bound IS NULL OR upper_bound > lower_bound), 
 	CONSTRAINT fk_score_bin_factor_id_score_factor FOREIGN KEY(factor_id) REFERENCES score_factor (id)
@@ -441,6 +453,7 @@ CREATE TABLE staff (
 	commission_rate NUMERIC(12, 6) DEFAULT '0' NOT NULL, 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_staff PRIMARY KEY (id), 
 	CONSTRAINT ck_staff_commission_rate CHECK (commission_rate >= 0 AND commission_rate <= 1), 
 	CONSTRAINT uq_staff_user_id UNIQUE (user_id), 
@@ -486,6 +499,7 @@ CREATE TABLE contract_template (
 	note VARCHAR(255), 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_contract_template PRIMARY KEY (id), 
 	CONSTRAINT uq_contract_template_kind_version UNIQUE (kind, version), 
 	CONSTRAINT fk_contract_template_uploaded_by_id_staff FOREIGN KEY(uploaded_by_id) REFERENCES staff (id)
@@ -535,6 +549,7 @@ CREATE TABLE customer (
 	branch_id INTEGER, 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_customer PRIMARY KEY (id), 
 	CONSTRAINT ck_customer_monthly_income_non_negative CHECK (monthly_income >= 0), 
 	CONSTRAINT ck_customer_social_insurance_months CHECK (social_insurance_months >= 0), 
@@ -621,6 +636,7 @@ CREATE TABLE application (
 	branch_id INTEGER, 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_application PRIMARY KEY (id), 
 	CONSTRAINT ck_application_amount_positive CHECK (amount > 0), 
 	CONSTRAINT ck_application_months_range CHECK (months BETWEEN 1 AND 360), 
@@ -665,6 +681,7 @@ CREATE TABLE contact (
 	note VARCHAR(255), 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_contact PRIMARY KEY (id), 
 	CONSTRAINT fk_contact_customer_id_customer FOREIGN KEY(customer_id) REFERENCES customer (id)
 );
@@ -840,6 +857,7 @@ CREATE TABLE consent (
 	revoked_on DATE, 
 	document_id INTEGER, 
 	recorded_by_id INTEGER, 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_consent PRIMARY KEY (id), 
 	CONSTRAINT fk_consent_customer_id_customer FOREIGN KEY(customer_id) REFERENCES customer (id), 
 	CONSTRAINT fk_consent_document_id_document FOREIGN KEY(document_id) REFERENCES document (id), 
@@ -1051,6 +1069,7 @@ CREATE TABLE follow_up (
 	next_date DATE, 
 	installment_id INTEGER, 
 	outcome VARCHAR(32) CONSTRAINT ck_follow_up_outcome CHECK (outcome IN ('promised', 'paid', 'no_answer', 'refused', 'wrong_number', 'other')), 
+	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_follow_up PRIMARY KEY (id), 
 	CONSTRAINT fk_follow_up_customer_id_customer FOREIGN KEY(customer_id) REFERENCES customer (id), 
 	CONSTRAINT fk_follow_up_staff_id_staff FOREIGN KEY(staff_id) REFERENCES staff (id), 

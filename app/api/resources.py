@@ -33,6 +33,7 @@ from ..models import (
 from ..permissions import MODEL_API_METHODS, OwnershipRefused, check_ownership, refuse
 from ..scoping import ScopeFilter, is_scoped
 from ..sensitive import masked, sensitive_columns, unmask
+from ..versioning import ChangedMeanwhile, changed_message, same_version
 
 
 class LoanDeskRestApi(ModelRestApi):
@@ -54,6 +55,16 @@ class LoanDeskRestApi(ModelRestApi):
 
     def pre_add(self, item) -> None:
         check_ownership(item, creating=True, may_reassign=self._may_reassign())
+
+    def _init_properties(self) -> None:
+        super()._init_properties()
+        if "row_version" in self.datamodel.obj.__mapper__.columns:
+            # Clients read the version; a PUT may send it back (409 when it is stale).
+            for name in ("show_columns", "list_columns"):
+                columns = getattr(self, name)
+                if columns and "row_version" not in columns:
+                    setattr(self, name, [*columns, "row_version"])
+            self.edit_columns = [c for c in self.edit_columns if c != "row_version"]
 
     def pre_update(self, item) -> None:
         check_ownership(item, creating=False, may_reassign=self._may_reassign())
@@ -81,8 +92,17 @@ class LoanDeskRestApi(ModelRestApi):
             return self.response_422(message=refused.args[0])
 
     def put_headless(self, pk):
+        body = request.get_json(silent=True)  # cached: FAB reads the same dict next
+        if isinstance(body, dict) and "row_version" in body:
+            sent = body.pop("row_version")
+            item = self.datamodel.get(pk, self._base_filters)
+            if item is not None and "row_version" in self.datamodel.obj.__mapper__.columns \
+                    and not same_version(sent, item.row_version):
+                return self.response(409, message=changed_message())
         try:
             return super().put_headless(pk)
+        except ChangedMeanwhile as stale:
+            return self.response(409, message=stale.args[0])
         except OwnershipRefused as refused:
             return self.response_422(message=refused.args[0])
 

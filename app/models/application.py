@@ -27,6 +27,7 @@ from .base import (
     OwnedMixin,
     Rate,
     TimestampMixin,
+    VersionedMixin,
     coded,
     positive,
     utcnow,
@@ -36,7 +37,7 @@ from .enums import ApplicationState, DecisionOutcome, Recommendation, RepaymentM
 IN_PROGRESS_SQL = "state IN ({})".format(", ".join(f"'{s}'" for s in IN_PROGRESS_ORDER))
 
 
-class Application(OwnedMixin, TimestampMixin, Model):
+class Application(OwnedMixin, TimestampMixin, VersionedMixin, Model):
     __tablename__ = "application"
     __table_args__ = (
         positive("amount"),
@@ -75,7 +76,7 @@ class Application(OwnedMixin, TimestampMixin, Model):
         return self.number
 
 
-class Scorecard(TimestampMixin, Model):
+class Scorecard(TimestampMixin, VersionedMixin, Model):
     """A versioned scorecard; editing one creates a new version, old assessments keep theirs."""
 
     __tablename__ = "scorecard"
@@ -99,7 +100,7 @@ class Scorecard(TimestampMixin, Model):
         return f"{self.name} v{self.version}"
 
 
-class ScoreGrade(Model):
+class ScoreGrade(VersionedMixin, Model):
     """Grade band: a score at or above ``min_score`` earns ``grade`` (A–E)."""
 
     __tablename__ = "score_grade"
@@ -117,7 +118,7 @@ class ScoreGrade(Model):
         return f"{self.grade} ≥ {self.min_score}"
 
 
-class ScoreFactor(Model):
+class ScoreFactor(VersionedMixin, Model):
     __tablename__ = "score_factor"
     __small__ = True  # a short list: related fields may offer every row
     __table_args__ = (UniqueConstraint("scorecard_id", "code"),)
@@ -135,7 +136,7 @@ class ScoreFactor(Model):
         return self.name
 
 
-class ScoreBin(Model):
+class ScoreBin(VersionedMixin, Model):
     """A half-open range [lower, upper) of a factor's value and the points it earns."""
 
     __tablename__ = "score_bin"

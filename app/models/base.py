@@ -43,6 +43,7 @@ __all__ = [
     "OwnedMixin",
     "Rate",
     "TimestampMixin",
+    "VersionedMixin",
     "coded",
     "non_negative",
     "positive",
@@ -81,6 +82,19 @@ class TimestampMixin:
         DateTime, default=utcnow, onupdate=utcnow, server_default=func.current_timestamp(),
         nullable=False,
     )
+
+
+class VersionedMixin:
+    """A record staff edit in forms: ``row_version`` goes up by one on every UPDATE, which
+    is made ``WHERE row_version = <the version read>`` (SQLAlchemy's version counter). A save
+    from a form opened before someone else's save is refused instead of overwriting it."""
+
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1,
+                                             server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.row_version}
 
 
 class OwnedMixin:

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Model, OwnedMixin, TimestampMixin, coded, utcnow
+from .base import Model, OwnedMixin, TimestampMixin, VersionedMixin, coded, utcnow
 from .enums import (
     ContractKind,
     ContractState,
@@ -146,7 +146,7 @@ class JobRun(Model):
         return f"{self.job} {self.run_date}"
 
 
-class ContractTemplate(TimestampMixin, Model):
+class ContractTemplate(TimestampMixin, VersionedMixin, Model):
     """A firm's own clause skeleton for a contract kind, uploaded by an admin.  It is used
     only after it renders and shows every required field (see app/contracts/templates.py)."""
 

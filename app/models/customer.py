@@ -21,7 +21,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..crypto import EncryptedString, search_hash
 from ..domain.validators import mask_card, mask_id_number, mask_phone
-from .base import Model, Money, OwnedMixin, TimestampMixin, coded, non_negative, utcnow
+from .base import (
+    Model,
+    Money,
+    OwnedMixin,
+    TimestampMixin,
+    VersionedMixin,
+    coded,
+    non_negative,
+    utcnow,
+)
 from .enums import (
     ConsentScope,
     ContactMethod,
@@ -33,7 +42,7 @@ from .enums import (
 )
 
 
-class Customer(OwnedMixin, TimestampMixin, Model):
+class Customer(OwnedMixin, TimestampMixin, VersionedMixin, Model):
     """A borrower: a person (ID number) or an enterprise (unified social credit code)."""
 
     __tablename__ = "customer"
@@ -107,7 +116,7 @@ class Customer(OwnedMixin, TimestampMixin, Model):
         return self.name
 
 
-class Contact(TimestampMixin, Model):
+class Contact(TimestampMixin, VersionedMixin, Model):
     __tablename__ = "contact"
     __scope_parent__ = "customer"  # scoped through its customer
 
@@ -124,7 +133,7 @@ class Contact(TimestampMixin, Model):
         return self.name
 
 
-class FollowUp(Model):
+class FollowUp(VersionedMixin, Model):
     __tablename__ = "follow_up"
     __scope_parent__ = "customer"  # scoped through its customer
     __table_args__ = (Index("ix_follow_up_customer_when", "customer_id", "happened_at"),)
@@ -176,7 +185,7 @@ class Document(Model):
         return self.original_name
 
 
-class Consent(Model):
+class Consent(VersionedMixin, Model):
     """A PIPL consent: separate for sensitive data and for credit-report queries."""
 
     __tablename__ = "consent"

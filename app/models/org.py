@@ -8,11 +8,11 @@ from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Model, Rate, TimestampMixin, coded
+from .base import Model, Rate, TimestampMixin, VersionedMixin, coded
 from .enums import CommissionBasis
 
 
-class Branch(TimestampMixin, Model):
+class Branch(TimestampMixin, VersionedMixin, Model):
     __tablename__ = "branch"
     __small__ = True  # a short list: related fields may offer every row
 
@@ -29,7 +29,7 @@ class Branch(TimestampMixin, Model):
         return self.name
 
 
-class Team(TimestampMixin, Model):
+class Team(TimestampMixin, VersionedMixin, Model):
     __tablename__ = "team"
     __small__ = True  # a short list: related fields may offer every row
     __table_args__ = (UniqueConstraint("branch_id", "name"),)
@@ -48,7 +48,7 @@ class Team(TimestampMixin, Model):
         return self.name
 
 
-class Staff(TimestampMixin, Model):
+class Staff(TimestampMixin, VersionedMixin, Model):
     """A staff profile; the login itself is FAB's ``ab_user``."""
 
     __tablename__ = "staff"

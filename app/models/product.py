@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Model, Money, Rate, TimestampMixin, coded, non_negative
+from .base import Model, Money, Rate, TimestampMixin, VersionedMixin, coded, non_negative
 from .enums import (
     AllocationStrategy,
     ChannelKind,
@@ -32,7 +32,7 @@ from .enums import (
 DEFAULT_ALLOCATION_ORDER = "penalty,fee,interest,principal"
 
 
-class Funder(TimestampMixin, Model):
+class Funder(TimestampMixin, VersionedMixin, Model):
     __tablename__ = "funder"
     __small__ = True  # a short list: related fields may offer every row
 
@@ -52,7 +52,7 @@ class Funder(TimestampMixin, Model):
         return self.name
 
 
-class RepaymentMethodOption(Model):
+class RepaymentMethodOption(VersionedMixin, Model):
     """The four repayment methods as rows, so a product's allowed methods are a real relation."""
 
     __tablename__ = "repayment_method"
@@ -75,7 +75,7 @@ product_method = Table(
 )
 
 
-class LoanProduct(TimestampMixin, Model):
+class LoanProduct(TimestampMixin, VersionedMixin, Model):
     __tablename__ = "loan_product"
     __small__ = True  # a short list: related fields may offer every row
     __table_args__ = (
@@ -128,7 +128,7 @@ class LoanProduct(TimestampMixin, Model):
         return self.name
 
 
-class Channel(TimestampMixin, Model):
+class Channel(TimestampMixin, VersionedMixin, Model):
     """A lead source or agent partner (渠道) and its commission rule."""
 
     __tablename__ = "channel"

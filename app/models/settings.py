@@ -17,11 +17,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Model, Rate, coded, utcnow
+from .base import Model, Rate, VersionedMixin, coded, utcnow
 from .enums import AuditAction
 
 
-class LprRate(Model):
+class LprRate(VersionedMixin, Model):
     """The one-year Loan Prime Rate in force from ``effective_date`` (legal cap = 4 × LPR)."""
 
     __tablename__ = "lpr_rate"
@@ -39,7 +39,7 @@ class LprRate(Model):
         return f"{self.effective_date} {self.one_year_rate}"
 
 
-class FirmSetting(Model):
+class FirmSetting(VersionedMixin, Model):
     """A named firm setting (firm name, address, credit code, policy limits…)."""
 
     __tablename__ = "firm_setting"

@@ -13,13 +13,15 @@ import io
 from collections.abc import Iterator
 from decimal import Decimal
 
-from flask import Response, abort, request, stream_with_context
+from flask import Response, abort, g, request, stream_with_context
 from flask_appbuilder import ModelView, expose, has_access
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, DateTime, Numeric
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField
 
 from ..audit import record
@@ -35,6 +37,7 @@ from ..sensitive import (
     hashed_filter_class,
     masked,
 )
+from ..versioning import ChangedMeanwhile, VersionField, changed_message, check_unchanged
 from .fields import AjaxSelectField, CodedSelectField
 from .labels import COLUMN_LABELS
 
@@ -61,6 +64,15 @@ class ModelInterface(SQLAInterface):
         query = self.apply_all(query, filters, order_column, order_direction, page,
                                page_size)
         return count, query.all()
+
+    def edit(self, item, commit: bool = True) -> None:
+        try:
+            super().edit(item, commit)
+        except DatabaseException as error:
+            if isinstance(error.__cause__, StaleDataError):  # saved by someone meanwhile
+                g.changed_meanwhile = True
+                raise ChangedMeanwhile(changed_message()) from error
+            raise
 
 
 def is_large(model: type) -> bool:
@@ -143,6 +155,11 @@ class LoanDeskModelView(ModelView):
         self.search_form_extra_fields = dict(self.search_form_extra_fields or {})
         super()._init_properties()
         mapper = self.datamodel.obj.__mapper__
+        if "row_version" in mapper.columns and self.edit_columns and \
+                "row_version" not in self.edit_columns:
+            # The version the form was opened on travels with it (see app/versioning.py).
+            self.edit_columns = [*self.edit_columns, "row_version"]
+            self.edit_form_extra_fields["row_version"] = VersionField()
         if isinstance(self.datamodel, ModelInterface):
             self.datamodel.eager = tuple(
                 c for c in self.list_columns if c in mapper.relationships
@@ -237,7 +254,15 @@ class LoanDeskModelView(ModelView):
         self._check_ownership(item, creating=True)
 
     def pre_update(self, item) -> None:
+        check_unchanged(item)
         self._check_ownership(item, creating=False)
+
+    @property
+    def database_error_message(self):
+        """FAB's one message for a failed save; a save overtaken by another says so."""
+        if g.get("changed_meanwhile"):
+            return changed_message()
+        return super().database_error_message
 
     def _check_ownership(self, item, creating: bool) -> None:
         check_ownership(item, creating=creating, may_reassign=self.appbuilder.sm.has_access(

@@ -52,7 +52,7 @@ COLUMN_LABELS = {
     "settle_days": _l("Settlement days"), "clawback_days": _l("Clawback period (days)"),
     "number": _l("Number"), "product": _l("Product"), "amount": _l("Amount"),
     "months": _l("Term (months)"), "state": _l("State"), "reviewer": _l("Reviewer"),
-    "submitted_at": _l("Submitted"), "decided_at": _l("Decided"), "version": _l("Version"),
+    "row_version": _l("Record version"), "submitted_at": _l("Submitted"), "decided_at": _l("Decided"), "version": _l("Version"),
     "base_score": _l("Base score"), "approve_min": _l("Approve from score"),
     "reject_below": _l("Reject below score"), "scorecard": _l("Scorecard"), "grade": _l("Grade"),
     "min_score": _l("Minimum score"), "sort_order": _l("Order"), "factor": _l("Factor"),
