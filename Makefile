@@ -8,7 +8,7 @@ WORKERS ?= 2
 export FLASK_APP := run.py
 
 .PHONY: run test test-sqlite test-postgres setup sysdeps test-sysdeps vendor translations \
-	extract-messages lint bench clean
+	extract-messages lint bench backup restore clean
 
 run: setup
 	@$(BIN)/flask loandesk init
@@ -82,6 +82,18 @@ bench: setup
 	$(BIN)/python bench/bench_schedule.py
 	$(BIN)/python bench/bench_contracts.py
 	$(BIN)/python bench/bench_daily.py
+
+# Backups: the database (SQLite online backup / pg_dump -Fc) and the uploads folder in one
+# archive with a manifest; BACKUP_DIR=… moves it from backups/. `make restore FILE=…` refuses a
+# database or uploads folder that is not empty unless FORCE=1 (which backs them up first).
+# (Order-only on the venv: a backup or restore never waits on a pip install.)
+backup: | $(VENV)/.installed
+	@$(BIN)/python scripts/backup.py backup $(if $(BACKUP_DIR),--dir "$(BACKUP_DIR)")
+
+restore: | $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/loandesk-….tar.gz [FORCE=1]" >&2; exit 2; }
+	@$(BIN)/python scripts/backup.py restore "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force) \
+		$(if $(BACKUP_DIR),--dir "$(BACKUP_DIR)")
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis node_modules $(VENDOR)
