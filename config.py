@@ -61,6 +61,9 @@ class Config:
     LOANDESK_DATA_KEY = _data_key()
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # A read replica for the reports and the dashboard (PostgreSQL streaming replica), or
+    # unset: they read the primary.
+    REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL", "")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     # Flask-AppBuilder

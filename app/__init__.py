@@ -43,6 +43,9 @@ def create_app(test_config: Mapping[str, Any] | type | None = None) -> Flask:
 
         init_views(appbuilder)
     register_web(app)  # after FAB's own request hooks (which set g.user)
+    from .reports.sql import close_reader
+
+    app.teardown_appcontext(close_reader)  # the reports' replica session, if any
 
     from .cli import register_cli
     from .health import bp as health_bp

@@ -567,3 +567,31 @@ def test_exports_are_audited(app, client, auth):
                                    .order_by(AuditLog.id.desc())).first()
     assert entry.username == "manager" and entry.record_id == "income"
     assert entry.changes["format"] == "csv"
+
+
+@pytest.mark.skipif(bool(__import__("os").environ.get("TEST_DATABASE_URL")),
+                    reason="a file copy stands in for the replica (the SQLite pass)")
+def test_reports_read_from_the_replica_when_one_is_set(app, client, auth, tmp_path):
+    """REPORTS_DATABASE_URL: the reports and the dashboard read there, not the primary.
+    A copy of the database, changed, stands in for the replica: its figures come back."""
+    import shutil
+    import sqlite3
+    from urllib.parse import urlsplit
+
+    replica = tmp_path / "replica.sqlite"
+    shutil.copy(urlsplit(app.config["SQLALCHEMY_DATABASE_URI"]).path, replica)
+    with sqlite3.connect(replica) as conn:
+        conn.execute("UPDATE loan SET disbursed_on = '2001-01-05' WHERE disbursed_on IS NOT NULL")
+    app.config["REPORTS_DATABASE_URL"] = f"sqlite:///{replica}"
+    try:
+        body = fetch(client, auth, "loans", group="month", **ALL_TIME)
+        dashboard = client.get("/api/v1/dashboard", headers={
+            "Authorization": f"Bearer {auth.token('admin')}"}).get_json()
+    finally:
+        app.config["REPORTS_DATABASE_URL"] = ""
+    with app.app_context():
+        lent = len(disbursed_loans())
+    assert set(by_key(body)) == {"2001-01"} and body["totals"]["loans"] == lent
+    assert dashboard["month"]["disbursements"] == 0  # nothing this month on the replica
+    primary = fetch(client, auth, "loans", group="month", **ALL_TIME)
+    assert "2001-01" not in by_key(primary)

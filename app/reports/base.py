@@ -16,7 +16,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, cast, func, select
 
-from app.extensions import db
 from app.models import Application, Branch, Channel, Funder, Loan, LoanProduct, Staff, Team
 from app.scoping import scope_clause
 
@@ -138,7 +137,7 @@ def local_day(column, filters: Filters):
 def grouped(stmt, key) -> dict:
     """Run ``stmt`` (its first column the key) grouped by ``key``: {key: row mapping}."""
     stmt = stmt.group_by(key)
-    return {row[0]: row._mapping for row in db.session.execute(stmt)}
+    return {row[0]: row._mapping for row in sql.reader().execute(stmt)}
 
 
 def merge(*parts: dict) -> dict:
@@ -184,7 +183,7 @@ def group_labels(group: str, keys: list) -> dict:
         return {k: str(k) if k is not None else str(_l("Not set")) for k in keys}
     model, column = NAMES[group]
     ids = [k for k in keys if k is not None]
-    names = dict(db.session.execute(select(model.id, column).where(model.id.in_(ids)))
+    names = dict(sql.reader().execute(select(model.id, column).where(model.id.in_(ids)))
                  .all()) if ids else {}
     return {k: names.get(k, str(_l("Not set"))) if k is not None else str(_l("Not set"))
             for k in keys}

@@ -11,7 +11,6 @@ from decimal import Decimal
 from flask_babel import gettext
 from sqlalchemy import and_, case, func, select
 
-from app.extensions import db
 from app.models import Application, Customer, Decision, Loan, Repayment
 from app.scoping import scope_clause
 
@@ -39,18 +38,18 @@ def activity(start: dt.date, end: dt.date) -> dict:
     """Applications, approvals, disbursements and collections between two days."""
     day_filters = Filters(date_from=start, date_to=end)
     created = in_range(Application.created_at, day_filters, timestamp=True)
-    applied = db.session.scalar(_scoped(select(func.count()).select_from(Application)
+    applied = sql.reader().scalar(_scoped(select(func.count()).select_from(Application)
                                         .where(*created), Application))
     decided = in_range(Decision.decided_at, day_filters, timestamp=True)
-    approvals = db.session.scalar(_scoped(
+    approvals = sql.reader().scalar(_scoped(
         select(func.count()).select_from(Decision)
         .join(Application, Application.id == Decision.application_id)
         .where(Decision.outcome == "approve", *decided), Application))
-    count, amount = db.session.execute(_scoped(
+    count, amount = sql.reader().execute(_scoped(
         select(func.count(), money_sum(func.coalesce(Loan.disbursed_amount, Loan.principal)))
         .select_from(Loan).where(Loan.state != "pending", *in_range(Loan.disbursed_on,
                                                                     day_filters)), Loan)).one()
-    collected = db.session.scalar(_scoped(
+    collected = sql.reader().scalar(_scoped(
         select(money_sum(Repayment.amount)).select_from(Repayment)
         .join(Loan, Loan.id == Repayment.loan_id)
         .where(*in_range(Repayment.paid_on, day_filters)), Loan))
@@ -60,10 +59,10 @@ def activity(start: dt.date, end: dt.date) -> dict:
 
 def funnel(filters: Filters) -> list[dict]:
     """Leads taken in, and how far the applications created in the range have got."""
-    leads = db.session.scalar(_scoped(
+    leads = sql.reader().scalar(_scoped(
         select(func.count()).select_from(Customer)
         .where(*in_range(Customer.created_at, filters, timestamp=True)), Customer))
-    row = db.session.execute(_scoped(select(
+    row = sql.reader().execute(_scoped(select(
         func.count(), func.count(Application.submitted_at),
         func.coalesce(func.sum(case((Application.state.in_(APPROVED), 1), else_=0)), 0),
         func.coalesce(func.sum(case((Application.state.in_(CONTRACTED), 1), else_=0)), 0),
@@ -84,7 +83,7 @@ def trend(end: dt.date) -> list[dict]:
     months = [f"{month_start(end, back):%Y-%m}" for back in range(11, -1, -1)]
     span = Filters(date_from=first, date_to=end)
     key = sql.period(Loan.disbursed_on, "month")
-    disbursed = dict(db.session.execute(_scoped(
+    disbursed = dict(sql.reader().execute(_scoped(
         select(key, money_sum(func.coalesce(Loan.disbursed_amount, Loan.principal)))
         .where(Loan.state != "pending", *in_range(Loan.disbursed_on, span)), Loan)
         .group_by(key)).all())
@@ -126,7 +125,7 @@ def buckets() -> list[dict]:
     when = [(and_(Loan.days_past_due >= low, Loan.days_past_due <= high) if high
              else Loan.days_past_due >= low, name) for name, low, high in BUCKETS]
     bucket = case(*when, else_="current")
-    counts = {name: (n, money(p)) for name, n, p in db.session.execute(_scoped(
+    counts = {name: (n, money(p)) for name, n, p in sql.reader().execute(_scoped(
         select(bucket, func.count(), money_sum(Loan.outstanding_principal))
         .where(Loan.state.in_(OUTSTANDING)), Loan).group_by(bucket))}
     labels = {"current": gettext("Not overdue"), **{k: str(v) for k, v in BUCKET_LABELS.items()}}

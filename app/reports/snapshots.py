@@ -107,5 +107,6 @@ def overdue_trend(months: list[str]) -> dict[str, tuple]:
     clause = scope_clause(PortfolioSnapshot)
     if clause is not None:
         query = query.where(clause)
-    return {m: (money(total), money(overdue)) for m, total, overdue in db.session.execute(query)}
+    return {m: (money(total), money(overdue))
+            for m, total, overdue in sql.reader().execute(query)}
 

@@ -9,14 +9,34 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-from sqlalchemy import Integer, String, cast, extract, func, literal_column
+from flask import current_app, g, has_app_context
+from sqlalchemy import Integer, String, cast, create_engine, extract, func, literal_column
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 
 
+def reader():
+    """The session the reports read with: a read replica when ``REPORTS_DATABASE_URL`` is
+    set (a firm past one server), else the app's own session."""
+    url = current_app.config.get("REPORTS_DATABASE_URL")
+    if not url:
+        return db.session
+    if "loandesk_reader" not in g:
+        engines = current_app.extensions.setdefault("loandesk_reports_engine", {})
+        if url not in engines:
+            engines[url] = create_engine(url, pool_pre_ping=True)
+        g.loandesk_reader = Session(engines[url])
+    return g.loandesk_reader
+
+
+def close_reader(_error=None) -> None:
+    if has_app_context() and "loandesk_reader" in g:
+        g.pop("loandesk_reader").close()
+
+
 def postgres() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
+    return reader().get_bind().dialect.name == "postgresql"
 
 
 def utc_shift_minutes(on: dt.date) -> int:
