@@ -125,3 +125,22 @@ def test_a_contract_issue_failing_at_commit_keeps_the_draft_and_no_file(app, ctx
     assert {p for p in folder.rglob("*") if p.is_file()} == files  # the PDF was removed
     contracts.issue(fresh)
     assert fresh.state == "issued" and fresh.pdf_stored_name
+
+
+def test_an_issued_contract_whose_file_is_lost_says_so(app, client, auth):
+    """The issued PDF is the signed text and is never silently re-rendered: when its file
+    is gone (a disk restored without the uploads), the download says what to do."""
+    from app.documents import document_path
+
+    with app.app_context():
+        loan = db.session.scalars(select(Loan).where(Loan.state == "active")
+                                  .order_by(Loan.id.desc())).first()
+        contract = contracts.issue(contracts.create_draft(loan, "service"))
+        document_path(contract.pdf_stored_name).unlink()
+        pk, number = contract.id, contract.number
+    headers = {"Authorization": f"Bearer {auth.token('admin')}", "Accept-Language": "zh-CN"}
+    response = client.get(f"/api/v1/contracts/{pk}/pdf", headers=headers)
+    assert response.status_code == 409 and number in response.get_json()["message"]
+    auth.login("admin")
+    page = client.get(f"/contractview/pdf/{pk}")
+    assert page.status_code == 302 and f"/contractview/show/{pk}" in page.location

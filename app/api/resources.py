@@ -334,8 +334,11 @@ class ContractApi(LoanDeskRestApi):
         contract = self.datamodel.get(pk, self._base_filters)
         if contract is None:
             return self.response_404()
-        response = pdf_response(contract, self.appbuilder.sm,
-                                english=request.args.get("lang") == "en")
+        try:
+            response = pdf_response(contract, self.appbuilder.sm,
+                                    english=request.args.get("lang") == "en")
+        except ContractRefused as refused:
+            return self.response(409, message=str(refused))
         return response if response is not None else self.response_403()
     datamodel = SQLAInterface(Contract)
     include_route_methods = {"get", "get_list", "info", "pdf"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 import uuid
 
@@ -27,6 +28,8 @@ from app.pdf import cjk_font_path, html_to_pdf, render_pdf
 from .numbering import next_number
 from .render import KIND_TEMPLATES, contract_context
 from .templates import active_template, render_uploaded
+
+log = logging.getLogger(__name__)
 
 
 class ContractRefused(Exception):
@@ -70,7 +73,13 @@ def english_pdf(contract: Contract, *, unmasked: bool) -> bytes:
 def pdf(contract: Contract, *, unmasked: bool) -> bytes:
     """The frozen PDF of an issued contract, or a fresh rendering of a draft."""
     if contract.pdf_stored_name:
-        return document_path(contract.pdf_stored_name).read_bytes()
+        path = document_path(contract.pdf_stored_name)
+        if not path.is_file():  # never re-rendered: the issued file is the signed text
+            log.error("contract %s: issued PDF %s missing", contract.number, path)
+            raise ContractRefused(gettext(
+                "The issued PDF of contract %(number)s is missing from the file store. "
+                "Restore the uploads folder from a backup.", number=contract.number))
+        return path.read_bytes()
     return html_to_pdf(html(contract, unmasked=unmasked))
 
 

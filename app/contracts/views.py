@@ -69,8 +69,13 @@ class ContractActionsMixin:
     @expose("/pdf/<pk>")
     @has_access
     def pdf(self, pk):
-        response = pdf_response(self.scoped_item(pk), self.appbuilder.sm,
-                                english=request.args.get("lang") == "en")
+        contract = self.scoped_item(pk)
+        try:
+            response = pdf_response(contract, self.appbuilder.sm,
+                                    english=request.args.get("lang") == "en")
+        except service.ContractRefused as refused:
+            flash(str(refused), "danger")
+            return redirect(url_for("ContractView.show", pk=contract.id))
         if response is None:
             abort(403)
         return response
