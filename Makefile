@@ -7,7 +7,7 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := run.py
 
-.PHONY: run test test-sqlite test-postgres setup sysdeps test-sysdeps vendor translations \
+.PHONY: run test test-sqlite test-postgres setup sysdeps test-sysdeps vendor translations loadtest \
 	extract-messages lint bench backup restore clean
 
 run: setup
@@ -87,6 +87,12 @@ bench: setup
 # archive with a manifest; BACKUP_DIR=… moves it from backups/. `make restore FILE=…` refuses a
 # database or uploads folder that is not empty unless FORCE=1 (which backs them up first).
 # (Order-only on the venv: a backup or restore never waits on a pip install.)
+# 50 staff sessions for 60 s against gunicorn (4 workers) on the bench database, SQLite then
+# PostgreSQL (loopback only; LOAD_USERS= LOAD_SECONDS= LOAD_CUSTOMERS= change the load).
+loadtest: setup
+	$(BIN)/python bench/load_test.py --users $(or $(LOAD_USERS),50) --seconds $(or $(LOAD_SECONDS),60) $(if $(LOAD_CUSTOMERS),--customers $(LOAD_CUSTOMERS))
+	scripts/with-postgres.sh $(BIN)/python bench/load_test.py --users $(or $(LOAD_USERS),50) --seconds $(or $(LOAD_SECONDS),60) $(if $(LOAD_CUSTOMERS),--customers $(LOAD_CUSTOMERS))
+
 backup: | $(VENV)/.installed
 	@$(BIN)/python scripts/backup.py backup $(if $(BACKUP_DIR),--dir "$(BACKUP_DIR)")
 
