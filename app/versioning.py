@@ -9,9 +9,10 @@ by the database too (``StaleDataError``).
 from __future__ import annotations
 
 from flask_babel import gettext
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 from wtforms import HiddenField
 
+from .models.base import VersionedMixin
 from .permissions import OwnershipRefused, refuse
 
 
@@ -39,11 +40,25 @@ def check_unchanged(item) -> None:
     sent = getattr(item, "_sent_row_version", None)
     if sent is None or "row_version" not in inspect(item).attrs:
         return
-    if not same_version(sent, item.row_version):
+    # The version as loaded for this request: a query made while checking the save may
+    # already have flushed the edit (and moved the counter on).
+    read = getattr(item, "_loaded_row_version", item.row_version)
+    if not same_version(sent, read):
         try:
             refuse(item, creating=False, reason=changed_message())
         except OwnershipRefused as refused:
             raise ChangedMeanwhile(refused.args[0]) from None
+
+
+@event.listens_for(VersionedMixin, "load", propagate=True)
+def _remember_loaded(target, _context) -> None:
+    target._loaded_row_version = target.row_version
+
+
+@event.listens_for(VersionedMixin, "refresh", propagate=True)
+def _remember_refreshed(target, _context, attrs) -> None:
+    if attrs is None or "row_version" in attrs:
+        target._loaded_row_version = target.row_version
 
 
 class VersionField(HiddenField):

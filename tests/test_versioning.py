@@ -136,3 +136,24 @@ def test_a_save_racing_another_is_refused_by_the_database(app):
         db.session.rollback()
         row = db.session.get(Channel, pk)
         assert row.contact_name == "先保存的人" and row.row_version == start + 1
+
+
+def test_an_edit_whose_checks_query_the_database_still_saves(app):
+    """The application form's checks run queries that flush the pending edit (and move the
+    counter on) before the version is compared: the version read with the form counts."""
+    from app.models import Application, Staff
+
+    client = app.test_client()
+    client.post("/login/", data={"username": "manager", "password": DEMO_PASSWORD})
+    with app.app_context():
+        user = app.appbuilder.sm.find_user(username="manager")
+        branch = db.session.scalar(select(Staff.branch_id).where(Staff.user_id == user.id))
+        pk = db.session.scalars(select(Application.id).where(
+            Application.branch_id == branch, Application.state == "draft")
+            .order_by(Application.id)).first()
+        before = db.session.get(Application, pk).row_version
+    values = form_values(client.get(f"/applicationview/edit/{pk}").get_data(as_text=True))
+    client.post(f"/applicationview/edit/{pk}", data={**values, "purpose": "版本测试：装修"})
+    with app.app_context():
+        row = db.session.get(Application, pk)
+        assert row.purpose == "版本测试：装修" and row.row_version == before + 1
