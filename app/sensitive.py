@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import StringField
+from wtforms.utils import unset_value
 from wtforms.validators import Optional
 
 from .audit import record
@@ -64,7 +65,8 @@ class SensitiveField(StringField):
 
     def process(self, formdata, data=None, **kwargs):
         super().process(formdata, data, **kwargs)
-        if data not in (None, ""):
+        # An add form passes wtforms' unset_value marker: there is nothing stored to hint at.
+        if data is not unset_value and data not in (None, ""):
             self.masked_hint = masked(self.mask, data)
         self.typed = (formdata.get(self.name) if formdata else None) or None
 

@@ -175,3 +175,13 @@ def test_auditor_reads_and_exports_the_audit_log(client, auth):
     assert client.get("/auditlogview/list/").status_code == 200
     assert client.get("/auditlogview/csv?purpose=季度审计").status_code == 200
     assert client.post("/customerview/add", data={"name": "x"}).status_code == 403
+
+
+def test_add_form_sensitive_fields_are_empty_without_a_masked_placeholder(client, auth):
+    """A new record has no stored value: no mask of wtforms' '<unset value>' marker."""
+    auth.login("sales1")
+    form = client.get("/customerview/add").get_data(as_text=True)
+    for name in ("phone", "id_number", "bank_card"):
+        box = re.search(rf'<input[^>]*name="{name}"[^>]*>', form).group(0)
+        assert 'value=""' in box and 'placeholder=""' in box, box
+    assert "lue&gt;" not in form and "&lt;un" not in form
