@@ -29,7 +29,7 @@ ERROR_PAGE = """{% extends "appbuilder/base.html" %}{% block content %}
 # Without the database there is no menu, no user and no permission to draw: a page of its own.
 # (string.Template, not Jinja: a template's context would load the user from the database.)
 UNAVAILABLE_PAGE = Template("""<!DOCTYPE html><html><head><meta charset="utf-8">
-<meta http-equiv="refresh" content="30"><title>$title</title>
+$refresh<title>$title</title>
 <style>body{font-family:sans-serif;background:#f5f6f8;color:#333;margin:0}
 main{max-width:560px;margin:12vh auto;background:#fff;border:1px solid #ddd;padding:24px 32px}
 h1{font-size:20px;color:#a33}</style></head>
@@ -69,6 +69,45 @@ def register_web(app: Flask) -> None:
                 appbuilder=app.appbuilder), 403)
         return response
 
+    def _error_page(message: str, status: int):
+        if request.path.startswith("/api/"):
+            return jsonify(message=message), status
+        return render_template_string(ERROR_PAGE, message=message,
+                                      base_template=app.appbuilder.base_template,
+                                      appbuilder=app.appbuilder), status
+
+    @app.errorhandler(403)
+    def _forbidden(_error):  # FAB 5 aborts with a bare 403 on a refused page
+        return _error_page(gettext("You do not have permission to open this page."), 403)
+
+    @app.errorhandler(404)
+    def _not_found(_error):  # also what an out-of-scope record answers: it is not there
+        return _error_page(gettext("There is no such page or record, or it is outside what "
+                                   "you may see."), 404)
+
+    @app.errorhandler(405)
+    def _wrong_method(_error):
+        return _error_page(gettext("This address cannot be used that way."), 405)
+
+    @app.errorhandler(400)
+    def _bad_request(_error):
+        return _error_page(gettext("The request was not understood. Go back and try "
+                                   "again."), 400)
+
+    @app.errorhandler(500)
+    def _internal_error(_error):
+        # The cause goes to the log, never to the page; nothing half-done is kept.
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 — answering the user matters more here
+            db.session.close()
+        message = gettext("Something went wrong on our side and nothing was saved. Try "
+                          "again; if it happens again, tell your administrator the time.")
+        if request.path.startswith("/api/"):
+            return jsonify(message=message), 500
+        return make_response(UNAVAILABLE_PAGE.substitute(
+            title=escape(gettext("Sorry")), message=escape(message), refresh=""), 500)
+
     @app.errorhandler(413)
     def _too_large(_error):
         message = gettext("The upload is larger than %(mb)s MB.",
@@ -99,8 +138,9 @@ def register_web(app: Flask) -> None:
         if request.path.startswith("/api/"):
             response = jsonify(message=message)
         else:
-            response = make_response(UNAVAILABLE_PAGE.substitute(title=escape(title),
-                                                                 message=escape(message)))
+            response = make_response(UNAVAILABLE_PAGE.substitute(
+                title=escape(title), message=escape(message),
+                refresh=f'<meta http-equiv="refresh" content="{RETRY_SECONDS}">'))
         response.status_code = 503
         response.headers["Retry-After"] = str(RETRY_SECONDS)
         return response

@@ -148,3 +148,19 @@ def test_postgresql_outage_and_recovery(app, tmp_path):
     relay.start()  # back on the same address
     check_up(client, token)  # no restart
     relay.cut()
+
+
+def test_refused_and_missing_pages_are_translated_pages(app):
+    """403 and 404 (an out-of-scope record is simply not there) are LoanDesk pages in the
+    user's language, not the server's bare English; the API answers JSON."""
+    client = app.test_client()
+    client.post("/login/", data={"username": "sales2", "password": DEMO_PASSWORD})
+    client.get("/lang/zh_CN")
+    refused = client.get("/auditlogview/list/")
+    assert refused.status_code == 403
+    assert "您没有打开此页面的权限" in refused.get_data(as_text=True)
+    missing = client.get("/customerview/show/999999999")
+    assert missing.status_code == 404 and "Not Found" not in missing.get_data(as_text=True)
+    assert "/logout" in missing.get_data(as_text=True)  # the panel around it, menus and all
+    api = client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and "message" in api.get_json()
