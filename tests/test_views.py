@@ -165,3 +165,19 @@ def test_add_form_creates_a_contact_for_a_customer(app, client, auth):
     with app.app_context():
         contact = db.session.query(Contact).filter_by(name="测试联系人").one()
         assert contact.customer_id == customer_id
+
+
+def test_add_forms_tick_booleans_that_default_to_true(app, client, auth):
+    """A NOT NULL boolean defaulting to True (staff, products, channels… are active) starts
+    ticked on an add form; one defaulting to False starts unticked."""
+    import re
+
+    auth.login("admin")
+    for url, name in (("/staffview/add", "active"), ("/loanproductview/add", "active"),
+                      ("/channelview/add", "active")):
+        box = re.search(rf'<input[^>]*id="{name}"[^>]*>', client.get(url).get_data(
+            as_text=True)).group(0)
+        assert "checked" in box, (url, box)
+    box = re.search(r'<input[^>]*id="has_property"[^>]*>', client.get(
+        "/customerview/add").get_data(as_text=True)).group(0)
+    assert "checked" not in box, box

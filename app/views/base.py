@@ -94,6 +94,13 @@ def yes_no(value: object) -> str:
 
 
 
+def scalar_default(column) -> object:
+    """The column's Python-side default when it is a plain value (``default=True``);
+    None for none or a callable."""
+    default = column.default
+    return default.arg if default is not None and default.is_scalar else None
+
+
 def blank_none(value: object) -> object:
     return "" if value is None else value
 
@@ -193,9 +200,10 @@ class LoanDeskModelView(ModelView):
                 elif isinstance(col.type, Boolean):
                     self.formatters_columns.setdefault(name, yes_no)
                     # FAB marks a NOT NULL boolean "required", so an unticked box (False)
-                    # could never be saved.
+                    # could never be saved. An add form starts as the model's default.
                     for extra in (self.add_form_extra_fields, self.edit_form_extra_fields):
-                        extra.setdefault(name, BooleanField(self.label_columns.get(name)))
+                        extra.setdefault(name, BooleanField(self.label_columns.get(name),
+                                                            default=scalar_default(col)))
                 elif isinstance(col.type, DateTime):
                     self.formatters_columns.setdefault(name, format_minute)
                 elif isinstance(col.type, Date):
