@@ -444,7 +444,7 @@ REPORTS: dict[str, Report] = {r.name: r for r in [
     Report("rejections", _l("Rejection reasons"),
            _l("Why applications were rejected."), _l("Created"), REJECTION_COLUMNS,
            rejections, groups=False),
-    Report("loans", _l("Loans disbursed"),
+    Report("loans", _l("Disbursement report"),
            _l("Loans disbursed, their amounts, outstanding principal and rates."),
            _l("Disbursed"), LOAN_COLUMNS, loans),
     Report("repayments", _l("Repayments"),
