@@ -93,6 +93,14 @@ def _before_flush(session, _context, _instances) -> None:
             pending.append(("delete", obj, _snapshot(obj)))
 
 
+def _record_id(obj) -> str | None:
+    """The record's id. A created record has no identity until the flush is finalised
+    (after this hook), but its primary key is already assigned: read it from the columns."""
+    state = db.inspect(obj)
+    key = state.identity or state.mapper.primary_key_from_instance(obj)
+    return None if not key or key[0] is None else str(key[0])
+
+
 def _after_flush(session, _context) -> None:
     pending = session.info.pop("audit_pending", [])
     if not pending:
@@ -106,7 +114,7 @@ def _after_flush(session, _context) -> None:
             "at": utcnow(), "user_id": user.id if user else None,
             "username": user.username if user else None, "action": action,
             "entity": obj.__tablename__,
-            "record_id": str(db.inspect(obj).identity[0]) if db.inspect(obj).identity else None,
+            "record_id": _record_id(obj),
             "changes": changes, "purpose": None,
             "ip": request.remote_addr if has_request_context() else None,
         })
