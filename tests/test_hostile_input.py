@@ -821,9 +821,6 @@ def test_dashboard_embeds_names_escaped(app, web):
             db.session.commit()
 
 
-@xfail("the dashboard's pie tooltip formatter returns p.name + '<br>' ... unescaped; ECharts "
-       "puts a formatter's string into the tooltip as HTML, so a product or funder named "
-       "<img src=x onerror=...> runs script on the dashboard (app/static/js/dashboard.js)")
 def test_dashboard_pie_tooltip_escapes_names():
     source = (Path(__file__).parents[1] / "app" / "static" / "js" / "dashboard.js").read_text()
     formatter = source[source.index("function pie(rows)"):source.index("function hbar(")]

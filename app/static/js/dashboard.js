@@ -27,8 +27,9 @@
     function pie(rows) {
       return Object.assign({}, base, {
         tooltip: {trigger: "item", formatter: function (p) {
-          return p.name + "<br>" + L.amount + ": " + money(rows[p.dataIndex].amount) +
-            "<br>" + L.loans + ": " + rows[p.dataIndex].loans + " (" + p.percent + "%)"; }},
+          // A tooltip is HTML: names are the firm's data, so they are escaped.
+          return esc(p.name) + "<br>" + esc(L.amount) + ": " + money(rows[p.dataIndex].amount) +
+            "<br>" + esc(L.loans) + ": " + rows[p.dataIndex].loans + " (" + p.percent + "%)"; }},
         legend: {type: "scroll", bottom: 0, textStyle: axisText},
         series: [{type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"],
                   label: {color: "#dce6f2"},
@@ -50,7 +51,7 @@
     }
     return {
       funnel: Object.assign({}, base, {
-        tooltip: {trigger: "item", formatter: "{b}: {c}"},
+        tooltip: {trigger: "item", formatter: function (p) { return esc(p.name) + ": " + p.value; }},
         series: [{type: "funnel", sort: "none", left: "10%", width: "80%", minSize: "8%",
                   label: {position: "inside", formatter: "{b} {c}", color: "#0b1a2e"},
                   data: d.funnel.map(function (r) { return {name: r.label, value: r.count}; })}]
