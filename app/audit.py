@@ -7,6 +7,7 @@ with the change it describes.
 from __future__ import annotations
 
 from flask import has_request_context, request
+from sqlalchemy.orm.base import NO_VALUE
 
 from .extensions import db
 from .models import AuditLog
@@ -56,7 +57,21 @@ def _snapshot(obj) -> dict:
             for attr in obj.__mapper__.column_attrs if getattr(obj, attr.key) is not None}
 
 
+# The new value of a foreign key set through its relationship: known after the flush.
+FK_PENDING = object()
+
+
+def _blank(value) -> bool:
+    return value is None or value == ""
+
+
 def _diff(obj) -> dict:
+    """{column: [old, new]} of ``obj``'s pending changes (shown as the trail shows them),
+    and the roles / permissions added and removed.
+
+    A foreign key set through its relationship (``application.owner = staff``) only moves
+    inside the flush: its old value is noted here as ``[old, FK_PENDING]``, and the new one
+    is read after the flush (``_resolve_foreign_keys``)."""
     changes = {}
     state = db.inspect(obj)
     for attr in obj.__mapper__.column_attrs:
@@ -64,14 +79,44 @@ def _diff(obj) -> dict:
         if history.has_changes():
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
+            if _blank(old) and _blank(new):  # an empty field saved empty (None → '')
+                continue
             changes[attr.key] = [_shown(obj, attr.key, old), _shown(obj, attr.key, new)]
     for rel in obj.__mapper__.relationships:
+        if rel.direction.name == "MANYTOONE":
+            history = state.attrs[rel.key].history
+            if history.has_changes():
+                before = history.deleted[0] if history.deleted else None
+                for local, remote in rel.local_remote_pairs:
+                    key = obj.__mapper__.get_property_by_column(local).key
+                    if key in changes:  # the column itself was set
+                        continue
+                    old = state.attrs[key].loaded_value
+                    if old is NO_VALUE:  # not loaded: the related record it pointed to
+                        old = None if before is None else getattr(
+                            before, rel.mapper.get_property_by_column(remote).key)
+                    changes[key] = [_shown(obj, key, old), FK_PENDING]
+            continue
         if rel.key not in ("roles", "permissions"):  # FAB: a user's roles, a role's rights
             continue
         history = state.attrs[rel.key].history
         if history.added or history.deleted:
             changes[rel.key] = {"added": sorted(str(x) for x in history.added),
                                 "removed": sorted(str(x) for x in history.deleted)}
+    return changes
+
+
+def _resolve_foreign_keys(obj, changes: dict | None) -> dict | None:
+    """Fill in the foreign keys the flush has just set; drop those that did not move."""
+    if not changes:
+        return changes
+    for key, value in list(changes.items()):
+        if isinstance(value, list) and value[1] is FK_PENDING:
+            new = _shown(obj, key, db.inspect(obj).dict.get(key))
+            if new == value[0]:
+                del changes[key]
+            else:
+                value[1] = new
     return changes
 
 
@@ -110,6 +155,10 @@ def _after_flush(session, _context) -> None:
     for action, obj, changes in pending:
         if action == "create":
             changes = _snapshot(obj)
+        elif action != "delete":
+            changes = _resolve_foreign_keys(obj, changes)
+            if not changes:  # only a relation set to the record it already had
+                continue
         rows.append({
             "at": utcnow(), "user_id": user.id if user else None,
             "username": user.username if user else None, "action": action,
@@ -118,6 +167,8 @@ def _after_flush(session, _context) -> None:
             "changes": changes, "purpose": None,
             "ip": request.remote_addr if has_request_context() else None,
         })
+    if not rows:
+        return
     # Written on the flush's own connection: committed or rolled back with the change.
     session.connection().execute(AuditLog.__table__.insert(), rows)
 

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from app.extensions import db
 from app.models import AuditLog, Customer, Staff
@@ -202,3 +202,40 @@ def test_creations_are_audited_with_the_new_record_id(app, client, auth):
         entry = db.session.query(AuditLog).filter_by(
             action="create", entity="contact", record_id=str(contact_id)).one()
         assert entry.username == "sales1" and entry.changes["name"] == "审计联系人"
+
+
+def test_a_reassignment_is_audited_with_the_new_owner(app, client, auth):
+    """The form sets the owner through the relationship (owner_id only moves inside the
+    flush): the trail still says owner_id old → new. A blank text field saved blank (None →
+    '') is no change."""
+    from app.models import Application
+    from tests.test_versioning import form_values
+
+    with app.app_context():
+        manager = app.appbuilder.sm.find_user(username="manager")
+        branch = db.session.scalar(select(Staff.branch_id).where(Staff.user_id == manager.id))
+        application = db.session.scalars(select(Application).where(
+            Application.branch_id == branch, Application.state == "draft")
+            .order_by(Application.id.desc())).first()
+        pk, old_owner = application.id, application.owner_id
+        new_owner = db.session.scalars(select(Staff.id).where(
+            Staff.branch_id == branch, Staff.id != old_owner, Staff.active.is_(True),
+            Staff.user_id.isnot(None)).order_by(Staff.id)).first()
+        db.session.execute(text("UPDATE application SET note = NULL WHERE id = :i"),
+                           {"i": pk})
+        db.session.commit()
+        last = db.session.scalar(select(func.max(AuditLog.id)))
+    auth.login("manager")
+    values = form_values(client.get(f"/applicationview/edit/{pk}").get_data(as_text=True))
+    assert values["note"] == ""
+    assert client.post(f"/applicationview/edit/{pk}", data={
+        **values, "owner": str(new_owner)}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Application, pk).owner_id == new_owner
+        entries = db.session.scalars(select(AuditLog).where(
+            AuditLog.id > last, AuditLog.action == "update",
+            AuditLog.entity == "application", AuditLog.record_id == str(pk))).all()
+        assert entries and {e.username for e in entries} == {"manager"}
+        changes = {k: v for e in entries for k, v in e.changes.items()}
+        assert changes.get("owner_id") == [str(old_owner), str(new_owner)], changes
+        assert "note" not in changes, changes

@@ -46,6 +46,10 @@ class FormValues(HTMLParser):
         if tag == "select":
             self._select = None
         elif tag == "textarea":
+            # A browser drops the newline that starts a textarea's content.
+            value = self.values[self._textarea]
+            self.values[self._textarea] = value[2:] if value.startswith("\r\n") else \
+                value.removeprefix("\n")
             self._textarea = None
 
     def handle_data(self, data):
