@@ -52,9 +52,18 @@ def _shown(obj, column: str, value):
     return masker(str(value)) if masker else str(value)
 
 
+GRANTS = ("roles", "permissions")  # FAB: a user's roles, a role's rights (link tables)
+
+
 def _snapshot(obj) -> dict:
-    return {attr.key: _shown(obj, attr.key, getattr(obj, attr.key))
-            for attr in obj.__mapper__.column_attrs if getattr(obj, attr.key) is not None}
+    """The record as created or deleted: its columns, and the roles of a user / the
+    permissions of a role, which live in link tables."""
+    values = {attr.key: _shown(obj, attr.key, getattr(obj, attr.key))
+              for attr in obj.__mapper__.column_attrs if getattr(obj, attr.key) is not None}
+    for key in GRANTS:
+        if key in obj.__mapper__.relationships:
+            values[key] = sorted(str(x) for x in getattr(obj, key) or ())
+    return values
 
 
 # The new value of a foreign key set through its relationship: known after the flush.
@@ -97,7 +106,7 @@ def _diff(obj) -> dict:
                             before, rel.mapper.get_property_by_column(remote).key)
                     changes[key] = [_shown(obj, key, old), FK_PENDING]
             continue
-        if rel.key not in ("roles", "permissions"):  # FAB: a user's roles, a role's rights
+        if rel.key not in GRANTS:
             continue
         history = state.attrs[rel.key].history
         if history.added or history.deleted:
@@ -131,7 +140,7 @@ def _before_flush(session, _context, _instances) -> None:
         if _audited(obj) and session.is_modified(obj):
             changes = _diff(obj)
             if changes:
-                action = "permission" if {"roles", "permissions"} & set(changes) else "update"
+                action = "permission" if set(GRANTS) & set(changes) else "update"
                 pending.append((action, obj, changes))
     for obj in session.deleted:
         if _audited(obj):

@@ -239,3 +239,36 @@ def test_a_reassignment_is_audited_with_the_new_owner(app, client, auth):
         changes = {k: v for e in entries for k, v in e.changes.items()}
         assert changes.get("owner_id") == [str(old_owner), str(new_owner)], changes
         assert "note" not in changes, changes
+
+
+def test_a_new_users_roles_are_in_its_creation_entry(app, client, auth):
+    """Roles are granted through ab_user_role, not a column of ab_user: the creation entry
+    lists them; a later change lists the roles added and removed."""
+    auth.login("admin")
+    with app.app_context():
+        sm = app.appbuilder.sm
+        sales, auditor = sm.find_role("Sales").id, sm.find_role("Auditor").id
+    assert client.post("/users/add", data={
+        "first_name": "审", "last_name": "计新人", "username": "audit_roles_user",
+        "email": "audit_roles_user@loandesk.example", "active": "y",
+        "roles": [str(sales)], "password": "Audit#Roles2026",
+        "conf_password": "Audit#Roles2026"}).status_code == 302
+    with app.app_context():
+        user = app.appbuilder.sm.find_user(username="audit_roles_user")
+        pk = user.id
+        entry = db.session.scalars(select(AuditLog).where(
+            AuditLog.action == "create", AuditLog.entity == "ab_user",
+            AuditLog.record_id == str(pk))).one()
+        assert entry.changes["username"] == "audit_roles_user"
+        assert entry.changes["roles"] == ["Sales"]
+        assert entry.changes["password"] == "********"
+        last = db.session.scalar(select(func.max(AuditLog.id)))
+    assert client.post(f"/users/edit/{pk}", data={
+        "first_name": "审", "last_name": "计新人", "username": "audit_roles_user",
+        "email": "audit_roles_user@loandesk.example", "active": "y",
+        "roles": [str(auditor)]}).status_code == 302
+    with app.app_context():
+        changes = [e.changes for e in db.session.scalars(select(AuditLog).where(
+            AuditLog.id > last, AuditLog.entity == "ab_user",
+            AuditLog.record_id == str(pk)))]
+        assert {"roles": {"added": ["Auditor"], "removed": ["Sales"]}} in changes, changes
