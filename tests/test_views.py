@@ -181,3 +181,45 @@ def test_add_forms_tick_booleans_that_default_to_true(app, client, auth):
     box = re.search(r'<input[^>]*id="has_property"[^>]*>', client.get(
         "/customerview/add").get_data(as_text=True)).group(0)
     assert "checked" not in box, box
+
+
+def test_follow_up_time_is_typed_and_shown_on_the_firms_clock(app, client, auth):
+    """发生时间 starts at the firm's local time to the minute, in the format the form
+    accepts, outside the date-only picker (which strips a typed time); a typed 15:30 is
+    stored as UTC (timestamps are naive UTC) and shown, and edited, as 15:30 again."""
+    import datetime as dt
+    import re
+    from zoneinfo import ZoneInfo
+
+    from app.models import Customer, FollowUp
+
+    zone = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
+    auth.login("admin")
+    form = client.get("/followupview/add").get_data(as_text=True)
+    box = re.search(r'<input[^>]*name="happened_at"[^>]*>', form).group(0)
+    shown = re.search(r'value="([^"]*)"', box).group(1)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", shown), shown
+    now = dt.datetime.now(zone).replace(tzinfo=None)
+    assert abs(dt.datetime.strptime(shown, "%Y-%m-%d %H:%M") - now) < dt.timedelta(minutes=2)
+    picker = form[:form.index(box)].rsplit("<div", 1)[-1]
+    assert "appbuilder_datetime" not in picker and "appbuilder_datetime" not in box
+
+    with app.app_context():
+        customer_id = db.session.query(Customer.id).first()[0]
+    for value in (shown, "2026-01-05 15:30"):  # the prefilled value saves as it is
+        response = client.post("/followupview/add", data={
+            "customer": str(customer_id), "happened_at": value, "method": "phone",
+            "note": f"时区测试 {value}"})
+        assert response.status_code == 302, re.findall(r'alert-danger[^>]*>([^<]*)',
+                                                        response.get_data(as_text=True))
+    with app.app_context():
+        row = db.session.query(FollowUp).filter_by(note="时区测试 2026-01-05 15:30").one()
+        expected = dt.datetime(2026, 1, 5, 15, 30, tzinfo=zone).astimezone(dt.UTC)
+        assert row.happened_at == expected.replace(tzinfo=None)
+        pk = row.id
+    assert "15:30" in client.get(f"/followupview/show/{pk}").get_data(as_text=True)
+    assert 'value="2026-01-05 15:30"' in client.get(f"/followupview/edit/{pk}").get_data(
+        as_text=True)
+    refused = client.post("/followupview/add", data={
+        "customer": str(customer_id), "happened_at": "", "method": "phone", "note": "空"})
+    assert refused.status_code == 200  # required: the form again, nothing stored

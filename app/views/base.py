@@ -23,6 +23,7 @@ from sqlalchemy import Boolean, Date, DateTime, Numeric
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField
+from wtforms.validators import InputRequired, Optional
 
 from ..audit import record
 from ..extensions import db
@@ -38,7 +39,7 @@ from ..sensitive import (
     masked,
 )
 from ..versioning import ChangedMeanwhile, VersionField, changed_message, check_unchanged
-from .fields import AjaxSelectField, CodedSelectField
+from .fields import AjaxSelectField, CodedSelectField, LocalDateTimeField, firm_minute_now
 from .labels import COLUMN_LABELS
 
 CSV_BATCH = 500
@@ -206,6 +207,7 @@ class LoanDeskModelView(ModelView):
                                                             default=scalar_default(col)))
                 elif isinstance(col.type, DateTime):
                     self.formatters_columns.setdefault(name, format_minute)
+                    self._datetime_column(name, col)
                 elif isinstance(col.type, Date):
                     self.formatters_columns.setdefault(name, format_day)
                 else:
@@ -221,6 +223,20 @@ class LoanDeskModelView(ModelView):
                             extra[name] = AjaxSelectField(
                                 self.label_columns.get(name), model=target,
                                 allow_blank=nullable)
+
+    def _datetime_column(self, name: str, col) -> None:
+        """A moment is typed and shown on the firm's clock, to the minute, and stored as
+        UTC (``LocalDateTimeField``); one defaulting to now starts at now."""
+        validators = [Optional() if col.nullable else InputRequired(),
+                      *self.validators_columns.get(name, [])]
+        default = firm_minute_now if col.default is not None and col.default.is_callable \
+            else None
+        for extra, cols in ((self.add_form_extra_fields, self.add_columns),
+                            (self.edit_form_extra_fields, self.edit_columns)):
+            if name in cols and name not in extra:
+                extra[name] = LocalDateTimeField(
+                    self.label_columns.get(name), validators=list(validators),
+                    default=default, description=self.description_columns.get(name, ""))
 
     def _sensitive_column(self, name: str, mask) -> None:
         self.formatters_columns[name] = lambda v, _mask=mask: masked(_mask, v)

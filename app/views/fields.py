@@ -8,14 +8,19 @@ the submitted id is loaded by primary key alone.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone, to_utc
 from markupsafe import Markup, escape
 from sqlalchemy import select
-from wtforms import Field, SelectField
+from wtforms import DateTimeField, Field, SelectField
 from wtforms.validators import ValidationError
+from wtforms.widgets import html_params
 
 from ..extensions import db
+from ..models.base import utcnow
 from ..scoping import scoped
 
 
@@ -97,3 +102,45 @@ class CodedSelectField(SelectField):
         if self.allow_blank and self.data is None:
             return
         super().pre_validate(form)
+
+
+MINUTE = "%Y-%m-%d %H:%M"
+
+
+def firm_minute_now() -> dt.datetime:
+    """Now, to the minute on the firm's clock, as stored: naive UTC."""
+    return to_utc(to_user_timezone(utcnow()).replace(second=0, microsecond=0))
+
+
+class LocalDateTimeWidget:
+    """A plain text box: FAB's date picker (bound to ``.appbuilder_datetime``) is date-only
+    and wipes a typed time when the box loses focus."""
+
+    def __call__(self, field: LocalDateTimeField, **kwargs) -> Markup:
+        kwargs.setdefault("id", field.id)
+        kwargs.setdefault("class", "form-control")
+        attrs = html_params(type="text", name=field.name, value=field._value(),
+                            placeholder="YYYY-MM-DD HH:MM", autocomplete="off", **kwargs)
+        return Markup(f"<input {attrs}>")
+
+
+class LocalDateTimeField(DateTimeField):
+    """A moment typed and shown on the firm's clock (LOANDESK_TIMEZONE), to the minute;
+    ``data`` is naive UTC, as timestamps are stored and as ``format_minute`` reads them."""
+
+    widget = LocalDateTimeWidget()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        # Minutes as shown; seconds and the HTML datetime-local form are read too.
+        kwargs.setdefault("format", [MINUTE, "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"])
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)  # the local time typed, or a refusal
+        if self.data is not None:
+            self.data = to_utc(self.data)  # naive: read on the firm's clock
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return to_user_timezone(self.data).strftime(MINUTE) if self.data else ""
