@@ -14,3 +14,10 @@ def translate(msgid: str, params: dict) -> str:
 
 def field_errors(error: DomainError) -> dict[str, list[str]]:
     return {field: [translate(m, p) for m, p in msgs] for field, msgs in error.errors.items()}
+
+
+def save_refused() -> str:
+    """What a person is told when the database refuses a save: never the error itself (it
+    carries the SQL statement and every value)."""
+    return gettext("The record was not saved: the database refused one of its values. "
+                   "Check the values and try again.")

@@ -192,11 +192,6 @@ class Known:
 DECIMAL = r'^"-?\d+\.\d+"$'
 NAIVE_DATETIME = r'^"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?"$'
 KNOWN = [
-    Known("test_create_with_a_constraint_violation_is_422_not_500",
-          "POST to a model API: a database CHECK/NOT NULL/UNIQUE violation is a 500 "
-          "(FAB 5.3 SQLAInterface.add re-raises the IntegrityError, post_headless catches "
-          "only DatabaseException)",
-          operations=r"^POST /api/v1/\w+/$", exception=r"^IntegrityError: "),
     Known("test_update_with_a_constraint_violation_is_422_not_500",
           "PUT to a model API: pre_update's queries autoflush the bad row, IntegrityError "
           "escapes FAB's DatabaseException handling",
@@ -602,9 +597,6 @@ def _client_call(app, fuzz, method, url, body=None):
     return getattr(client, method)(url, **kwargs)
 
 
-@pytest.mark.xfail(strict=True, reason="a database constraint violated by POST is a 500: FAB "
-                   "5.3 SQLAInterface.add re-raises the IntegrityError, post_headless only "
-                   "catches DatabaseException (channels: UNIQUE code, CHECK commission_rate)")
 def test_create_with_a_constraint_violation_is_422_not_500(app, fuzz):
     with app.app_context():
         code = db.session.scalars(select(Channel.code).order_by(Channel.id)).first()
@@ -614,6 +606,8 @@ def test_create_with_a_constraint_violation_is_422_not_500(app, fuzz):
                   "commission_rate": -1}):
         response = _client_call(app, fuzz, "post", "/api/v1/channels/", body)
         assert response.status_code in (400, 422), (body, response.status_code)
+        for leak in ("INSERT INTO", "IntegrityError", "sqlalche.me", "[parameters:"):
+            assert leak not in response.get_data(as_text=True), leak
     with app.app_context():
         assert db.session.scalar(select(func.count(Channel.id))) == before
 

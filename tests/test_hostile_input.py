@@ -539,9 +539,7 @@ CUSTOMER_FORM_CASES = [
     ("credit-wrong", {"kind": "enterprise", "id_number": "", "credit_code": "91350100M000100Y4"},
      "credit_code", None),
     ("birth-feb-30", {"birth_date": "2026-02-30"}, "birth_date", None),
-    ("income-negative", {"monthly_income": "-5"}, "monthly_income",
-     ("a negative income passes the form and breaks the CHECK constraint: FAB flashes a "
-      "generic database error (or 500), not a message next to the field")),
+    ("income-negative", {"monthly_income": "-5"}, "monthly_income", None),
     ("income-3-decimals", {"monthly_income": "12.345"}, "monthly_income",
      STORED + "a 3-decimal amount is accepted"),
     ("income-text", {"monthly_income": "abc"}, "monthly_income", None),
@@ -550,8 +548,7 @@ CUSTOMER_FORM_CASES = [
     ("name-zero-width", {"name": "\u200b\u200b"}, "name",
      STORED + "a name of zero-width spaces is accepted"),
     ("email-invalid", {"email": "not an email"}, "email", STORED + "e-mail is not checked"),
-    ("months-negative", {"social_insurance_months": "-3"}, "social_insurance_months",
-     "passes the form, the CHECK constraint refuses it: no message next to the field"),
+    ("months-negative", {"social_insurance_months": "-3"}, "social_insurance_months", None),
     ("owner-unknown", {"owner": "999999999"}, "owner", None),
 ]
 
@@ -591,19 +588,15 @@ def _product_id(app) -> int:
         return db.session.scalars(select(LoanProduct.id).order_by(LoanProduct.id)).first()
 
 
-CHECK_FLASH = ("passes the form; the CHECK constraint refuses the INSERT and FAB flashes the "
-               "raw IntegrityError (SQL statement and parameters) after a redirect, no "
-               "message next to the field")
 APPLICATION_FORM_CASES = [
-    ("amount-zero", {"amount": "0"}, "amount", CHECK_FLASH),
-    ("amount-negative", {"amount": "-1"}, "amount", CHECK_FLASH),
+    ("amount-zero", {"amount": "0"}, "amount", None),
+    ("amount-negative", {"amount": "-1"}, "amount", None),
     ("amount-3-decimals", {"amount": "50000.005"}, "amount",
      STORED + "50000.005 is saved as 50000.00 without a word"),
-    ("amount-huge", {"amount": "1e30"}, "amount",
-     STORED + "1e30 is saved as 1000000000000000019884624838656.00 (via a float)"),
+    ("amount-huge", {"amount": "1e30"}, "amount", None),
     ("amount-text", {"amount": "五万"}, "amount", None),
-    ("months-zero", {"months": "0"}, "months", CHECK_FLASH),
-    ("months-1000", {"months": "1000"}, "months", CHECK_FLASH),
+    ("months-zero", {"months": "0"}, "months", None),
+    ("months-1000", {"months": "1000"}, "months", None),
     ("customer-unknown", {"customer": "999999999"}, "customer", None),
     ("customer-sql", {"customer": "1 OR 1=1"}, "customer", None),
     ("purpose-10000-chars", {"purpose": "用" * 10000}, "purpose", None),
@@ -622,8 +615,6 @@ def test_application_form_refuses_hostile_input_next_to_the_field(app, api, web,
     _assert_refused_next_to_the_field(answer, field)
 
 
-@xfail("a form value the database refuses (application amount 0) is flashed to the user as "
-       "the raw IntegrityError: SQL statement, every parameter and an sqlalche.me link")
 def test_database_errors_never_reach_the_page(app, api, web):
     data = {"customer": str(_free_customer(app, api)), "amount": "0", "months": "12",
             "method": "equal_installment", "purpose": "经营周转",

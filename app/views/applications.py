@@ -19,6 +19,7 @@ from ..models import (
 )
 from .base import READ_ONLY, LoanDeskModelView
 from .documents import DocumentView, ModelInterface
+from .validators import money_in_range, positive_amount, term_months
 
 
 class DecisionView(LoanDeskModelView):
@@ -70,6 +71,8 @@ class ApplicationView(ApplicationReviewMixin, LoanDeskModelView):
     add_columns = ["customer", "amount", "months", "method", "purpose", "product", "channel",
                    "owner", "note"]
     edit_columns = add_columns + ["reviewer"]
+    validators_columns = {"amount": [positive_amount(), money_in_range()],
+                          "months": [term_months()]}
     show_columns = ["number", "state", *edit_columns, "team", "branch", "submitted_at",
                     "decided_at", "created_at", "updated_at"]
 

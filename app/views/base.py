@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 from collections.abc import Iterator
 from decimal import Decimal
@@ -20,16 +21,18 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, DateTime, Numeric
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField
 from wtforms.validators import InputRequired, Optional
 
 from ..audit import record
+from ..errors import save_refused
 from ..extensions import db
 from ..i18n import format_day, format_minute, format_money
 from ..models.enums import LabelledEnum
-from ..permissions import MODEL_VIEW_METHODS, check_ownership
+from ..permissions import MODEL_VIEW_METHODS, OwnershipRefused, check_ownership
 from ..scoping import ScopeFilter, is_scoped
 from ..sensitive import (
     SENSITIVE_HELP,
@@ -66,6 +69,14 @@ class ModelInterface(SQLAInterface):
                                page_size)
         return count, query.all()
 
+    def add(self, item, commit: bool = True) -> None:
+        try:
+            super().add(item, commit)  # rolls back, then re-raises the driver's error
+        except SQLAlchemyError as error:
+            # FAB's add form flashes str(error), its API answers "Database exception
+            # occurred: <error>": the SQL statement and every value.  Both show this instead.
+            raise OwnershipRefused(save_refused()) from error
+
     def edit(self, item, commit: bool = True) -> None:
         try:
             super().edit(item, commit)
@@ -73,7 +84,19 @@ class ModelInterface(SQLAInterface):
             if isinstance(error.__cause__, StaleDataError):  # saved by someone meanwhile
                 g.changed_meanwhile = True
                 raise ChangedMeanwhile(changed_message()) from error
-            raise
+            raise OwnershipRefused(save_refused()) from error.__cause__
+
+
+def _database_errors_refused(hook):
+    @functools.wraps(hook)
+    def guarded(item) -> None:
+        try:
+            hook(item)
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            raise OwnershipRefused(save_refused()) from error
+
+    return guarded
 
 
 def is_large(model: type) -> bool:
@@ -144,6 +167,10 @@ class LoanDeskModelView(ModelView):
         for permission in self.extra_permissions:
             if permission not in self.base_permissions:
                 self.base_permissions.append(permission)
+        # FAB flashes str(error) of whatever pre_add/pre_update raise; a query there can
+        # autoflush the pending row into a constraint: show the generic message instead.
+        self.pre_add = _database_errors_refused(self.pre_add)
+        self.pre_update = _database_errors_refused(self.pre_update)
 
     def render_template(self, template, **kwargs):
         return super().render_template(template, view_name=self.__class__.__name__, **kwargs)

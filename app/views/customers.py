@@ -10,6 +10,7 @@ from .contracts import ContractView
 from .documents import DocumentView
 from .loans import LoanView
 from .sensitive import SensitiveViewMixin
+from .validators import money_in_range, non_negative
 
 
 class ContactView(SensitiveViewMixin, LoanDeskModelView):
@@ -71,6 +72,12 @@ class CustomerView(SensitiveViewMixin, LoanDeskModelView):
         (_l("Record"), {"fields": ["last_followup_at", "created_at", "updated_at"]}),
     ]
     base_order = ("created_at", "desc")
+    validators_columns = {
+        "monthly_income": [non_negative(), money_in_range()],
+        "monthly_debt_payment": [money_in_range()],
+        "social_insurance_months": [non_negative()],
+        "housing_fund_months": [non_negative()],
+    }
 
     def _init_forms(self):
         super()._init_forms()
