@@ -5,7 +5,7 @@ Each resource is documented by FAB's OpenAPI generator at ``/api/v1/_openapi``.
 
 from __future__ import annotations
 
-from flask import request
+from flask import json, request
 from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.const import API_RESULT_RES_KEY
 from flask_babel import gettext
@@ -85,9 +85,19 @@ class LoanDeskRestApi(ModelRestApi):
     def _may_reassign(self) -> bool:
         return self.appbuilder.sm.has_access("can_reassign", self.class_permission_name)
 
+    def _masked_answer(self, response):
+        """The saved record FAB answers a POST or PUT with, masked like a GET (unmasking
+        is its own audited call)."""
+        if response.status_code in (200, 201) and sensitive_columns(self.datamodel.obj):
+            body = response.get_json()
+            if isinstance(body.get(API_RESULT_RES_KEY), dict):
+                self._mask(body[API_RESULT_RES_KEY])
+                response.set_data(json.dumps(body))
+        return response
+
     def post_headless(self):
         try:
-            return super().post_headless()
+            return self._masked_answer(super().post_headless())
         except OwnershipRefused as refused:
             return self.response_422(message=refused.args[0])
 
@@ -100,7 +110,7 @@ class LoanDeskRestApi(ModelRestApi):
                     and not same_version(sent, item.row_version):
                 return self.response(409, message=changed_message())
         try:
-            return super().put_headless(pk)
+            return self._masked_answer(super().put_headless(pk))
         except ChangedMeanwhile as stale:
             return self.response(409, message=stale.args[0])
         except OwnershipRefused as refused:
