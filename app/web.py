@@ -6,6 +6,7 @@ from string import Template
 
 from flask import (
     Flask,
+    abort,
     g,
     jsonify,
     make_response,
@@ -35,6 +36,7 @@ main{max-width:560px;margin:12vh auto;background:#fff;border:1px solid #ddd;padd
 h1{font-size:20px;color:#a33}</style></head>
 <body><main><h1>$title</h1><p>$message</p></main></body></html>""")
 RETRY_SECONDS = 30
+MAX_ID = 2**31 - 1  # PostgreSQL's integer: no id is larger
 
 
 def register_web(app: Flask) -> None:
@@ -54,6 +56,16 @@ def register_web(app: Flask) -> None:
                 and request.endpoint not in CSRF_EXEMPT_ENDPOINTS
                 and not request.headers.get("Authorization", "").startswith("Bearer ")):
             csrf.protect()
+
+    @app.before_request
+    def _ids_in_range():
+        # FAB's routes take <pk> as text: an id beyond PostgreSQL's integer (or SQLite's 64
+        # bits) made the lookup itself fail, a 500.  No such record exists: 404.
+        for name, value in (request.view_args or {}).items():
+            if (name == "pk" or name.endswith("_id")) and isinstance(value, str | int) \
+                    and str(value).isascii() and str(value).isdigit() \
+                    and int(value) > MAX_ID:
+                abort(404)
 
     @app.after_request
     def _refusals_are_403(response):

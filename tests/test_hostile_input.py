@@ -189,9 +189,6 @@ ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 STORED = "stored: "
 FAB_ENGLISH = ("FAB's marshmallow schema answers in English "
                "(\"Not a valid number.\", \"Longer than maximum length 100.\"...)")
-CONSTRAINT_500 = ("a database CHECK constraint catches it: IntegrityError, 500 (FAB 5.3 "
-                  "SQLAInterface.add re-raises it; post_headless only catches "
-                  "DatabaseException)")
 
 # (id, changes given the valid body, field, refusal bug, translation bug)
 CUSTOMER_CASES = [
@@ -224,8 +221,7 @@ CUSTOMER_CASES = [
     ("phone-arabic-indic", lambda b: {"phone": "13" + b["phone"][2:].translate(ARABIC_INDIC)},
      "phone", STORED + ("_MOBILE_RE's \\d accepts Arabic-Indic digits: the phone is saved "
                         "as '13٨٠٠…'"), None),
-    ("income-negative", lambda b: {"monthly_income": "-5"}, "monthly_income",
-     CONSTRAINT_500, None),
+    ("income-negative", lambda b: {"monthly_income": "-5"}, "monthly_income", None, None),
     ("income-3-decimals", lambda b: {"monthly_income": "12.345"}, "monthly_income",
      STORED + "a 3-decimal amount is accepted (rounded or kept as typed)", None),
     ("income-huge", lambda b: {"monthly_income": "1e30"}, "monthly_income", None,
@@ -249,11 +245,11 @@ CUSTOMER_CASES = [
      STORED + "the e-mail address is not checked", None),
     ("gender-unknown", lambda b: {"gender": "Q"}, "gender",
      STORED + "gender takes any one character", None),
-    ("status-unknown", lambda b: {"status": "nonsense"}, "status", CONSTRAINT_500, None),
-    ("loans-beyond-64-bits", lambda b: {"existing_loans": 10**20}, "existing_loans",
-     "OverflowError (SQLite) / integer out of range (PostgreSQL): 500", None),
+    ("status-unknown", lambda b: {"status": "nonsense"}, "status", None, None),
+    ("loans-beyond-64-bits", lambda b: {"existing_loans": 10**20}, "existing_loans", None,
+     None),
     ("months-negative", lambda b: {"social_insurance_months": -3}, "social_insurance_months",
-     CONSTRAINT_500, None),
+     None, None),
     ("unknown-field", lambda b: {"colour": "red"}, "colour", None, FAB_ENGLISH),
 ]
 
@@ -292,8 +288,6 @@ def test_customer_api_errors_are_in_the_asked_language(app, api, change, field):
     assert en and not CJK.search(en), en
 
 
-@xfail("a JSON body that does not parse answers FAB's English '400 Bad Request: The browser "
-       "(or proxy) sent a request that this server could not understand.'")
 def test_customer_api_malformed_json_is_a_translated_400(app, api):
     before = _count(app, Customer)
     answer = _send(app.test_client(), "post", "/api/v1/customers/", data='{"name": "x",',
@@ -302,7 +296,6 @@ def test_customer_api_malformed_json_is_a_translated_400(app, api):
     assert CJK.search(_texts(answer.json)), answer.text
 
 
-@xfail("a JSON array body answers {'_schema': ['Invalid input type.']} in English")
 def test_customer_api_wrongly_typed_json_is_a_translated_400(app, api):
     answer = _send(app.test_client(), "post", "/api/v1/customers/", json=[{"name": "x"}],
                    headers={**api, **ZH})

@@ -5,15 +5,20 @@ Each resource is documented by FAB's OpenAPI generator at ``/api/v1/_openapi``.
 
 from __future__ import annotations
 
+import re
+
 from flask import json, request
 from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.const import API_RESULT_RES_KEY
 from flask_babel import gettext
+from sqlalchemy import BigInteger, CheckConstraint, Integer
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.views.base import ModelInterface as SQLAInterface
 
 from ..contracts.service import ContractRefused, create_draft
 from ..contracts.views import pdf_response
+from ..errors import save_refused
 from ..extensions import db
 from ..intake.api import ApplicationActions
 from ..intake.applications import prepare
@@ -34,6 +39,70 @@ from ..permissions import MODEL_API_METHODS, OwnershipRefused, check_ownership, 
 from ..scoping import ScopeFilter, is_scoped
 from ..sensitive import masked, sensitive_columns, unmask
 from ..versioning import ChangedMeanwhile, changed_message, same_version
+
+INTEGER_MAX = {Integer: 2**31 - 1, BigInteger: 2**63 - 1}  # PostgreSQL's integer, bigint
+
+
+def _related_id(value) -> int | None:
+    """A related record is given by its id (a number, or digits): anything else is None."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31:
+        return value
+    return None
+
+
+def body_errors(model, body: dict) -> dict[str, list[str]]:
+    """What the database would refuse with an unreadable error, refused by field first: a
+    related record given as an object (marshmallow-sqlalchemy would create it) or by an id
+    that does not exist, and an integer beyond its column."""
+    from ..views.labels import COLUMN_LABELS  # late: the views import this module's peers
+
+    mapper, errors = model.__mapper__, {}
+    for name, value in body.items():
+        if name in mapper.relationships and value is not None:
+            rel = mapper.relationships[name]
+            values = value if rel.uselist and isinstance(value, list) else [value]
+            ids = [_related_id(v) for v in values]
+            if None in ids or any(db.session.get(rel.mapper.class_, i) is None for i in ids):
+                errors[name] = [gettext("The selected %(field)s does not exist.",
+                                        field=str(COLUMN_LABELS.get(name, name)))]
+        elif name in mapper.columns and isinstance(value, int) and not isinstance(value, bool):
+            limit = INTEGER_MAX.get(type(mapper.columns[name].type))
+            if limit is not None and not -limit <= value <= limit:
+                errors[name] = [gettext("The number is too large.")]
+    return errors
+
+
+def database_error_fields(model, error: SQLAlchemyError) -> dict[str, list[str]]:
+    """The fields a constraint violation is about, each with a translated message; {} when
+    the error names none (SQLite and PostgreSQL name the constraint or the column)."""
+    table = model.__table__
+    text = str(getattr(error, "orig", error))
+    diag = getattr(getattr(error, "orig", None), "diag", None)
+    named = getattr(diag, "constraint_name", None)
+    if getattr(diag, "column_name", None) and diag.column_name in table.c:
+        return {diag.column_name: [gettext("This field is required.")]}
+    columns = re.findall(rf"\b{table.name}\.(\w+)", text)
+    if columns and "NOT NULL" in text:
+        return {c: [gettext("This field is required.")] for c in columns if c in table.c}
+    constraints = [*table.constraints, *table.indexes, *(k for c in table.c
+                                                         for k in c.constraints)]
+    for constraint in constraints:
+        name = str(constraint.name or "")
+        if name and not name.startswith(("ck_", "uq_", "ix_")):
+            name = f"ck_{table.name}_{name}"  # a column's coded CHECK, before the convention
+        if name and (name == named or re.search(rf"\b{re.escape(name)}\b", text)):
+            if isinstance(constraint, CheckConstraint):
+                sql = str(constraint.sqltext)
+                columns = [c.name for c in table.c if re.search(rf"\b{c.name}\b", sql)]
+                return {c: [gettext("This value is not allowed.")] for c in columns}
+            columns = [c.name for c in constraint.columns]
+            break
+    if columns and ("UNIQUE" in text or "unique" in text or named):
+        return {c: [gettext("Another record already has this value.")] for c in columns
+                if c in table.c}
+    return {}
 
 
 class LoanDeskRestApi(ModelRestApi):
@@ -95,14 +164,45 @@ class LoanDeskRestApi(ModelRestApi):
                 response.set_data(json.dumps(body))
         return response
 
+    def _refused_body(self, body):
+        """400 for a JSON body that is not an object, 422 for one the database would refuse
+        unreadably (see body_errors); None when it may go on to FAB."""
+        if not request.is_json:
+            return None  # FAB's own 400
+        if not isinstance(body, dict):
+            return self.response_400(message=gettext("The request body must be a JSON "
+                                                     "object."))
+        errors = body_errors(self.datamodel.obj, body)
+        return self.response_422(message=errors) if errors else None
+
+    def _database_refusal(self, error: Exception):
+        """422 for a save the database refused, by field when the error names it; never
+        the error's own text (SQL and values)."""
+        cause = error if isinstance(error, SQLAlchemyError) else error.__cause__
+        if isinstance(error, SQLAlchemyError):
+            db.session.rollback()
+        fields = database_error_fields(self.datamodel.obj, cause) \
+            if isinstance(cause, SQLAlchemyError) else {}
+        return self.response_422(message=fields or save_refused())
+
     def post_headless(self):
+        refused = self._refused_body(request.get_json(silent=True))
+        if refused is not None:
+            return refused
         try:
             return self._masked_answer(super().post_headless())
         except OwnershipRefused as refused:
+            if isinstance(refused.__cause__, SQLAlchemyError):
+                return self._database_refusal(refused)
             return self.response_422(message=refused.args[0])
+        except SQLAlchemyError as error:  # a query in pre_add flushed the new row
+            return self._database_refusal(error)
 
     def put_headless(self, pk):
         body = request.get_json(silent=True)  # cached: FAB reads the same dict next
+        refused = self._refused_body(body)
+        if refused is not None:
+            return refused
         if isinstance(body, dict) and "row_version" in body:
             sent = body.pop("row_version")
             item = self.datamodel.get(pk, self._base_filters)
@@ -114,7 +214,11 @@ class LoanDeskRestApi(ModelRestApi):
         except ChangedMeanwhile as stale:
             return self.response(409, message=stale.args[0])
         except OwnershipRefused as refused:
+            if isinstance(refused.__cause__, SQLAlchemyError):
+                return self._database_refusal(refused)
             return self.response_422(message=refused.args[0])
+        except SQLAlchemyError as error:  # a query in pre_update flushed the change
+            return self._database_refusal(error)
 
 
 class CustomerApi(LoanDeskRestApi):
