@@ -50,15 +50,17 @@ def check_unchanged(item) -> None:
             raise ChangedMeanwhile(refused.args[0]) from None
 
 
-@event.listens_for(VersionedMixin, "load", propagate=True)
+# Read from the loaded values only: touching an attribute here could load it again.
+@event.listens_for(VersionedMixin, "load", propagate=True, restore_load_context=True)
 def _remember_loaded(target, _context) -> None:
-    target._loaded_row_version = target.row_version
+    if "row_version" in target.__dict__:
+        target._loaded_row_version = target.__dict__["row_version"]
 
 
-@event.listens_for(VersionedMixin, "refresh", propagate=True)
+@event.listens_for(VersionedMixin, "refresh", propagate=True, restore_load_context=True)
 def _remember_refreshed(target, _context, attrs) -> None:
-    if attrs is None or "row_version" in attrs:
-        target._loaded_row_version = target.row_version
+    if "row_version" in target.__dict__:
+        target._loaded_row_version = target.__dict__["row_version"]
 
 
 class VersionField(HiddenField):
