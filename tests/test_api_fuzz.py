@@ -196,10 +196,6 @@ KNOWN = [
           "PostgreSQL: an amount beyond Numeric(18, 2) is a DataError 500 (SQLite stores it)",
           operations=r"^(POST|PUT) /api/v1/\w+/", exception=r"^DataError: numeric field "
                                                              r"overflow"),
-    Known("test_schedule_preview_with_an_unknown_fee_field_is_a_400",
-          "schedule preview: an unknown key in a fee is a TypeError in parse._fees",
-          operations=r"^POST /api/v1/schedule/preview$",
-          exception=r"^TypeError: ErrorCollector.add\(\) got multiple values"),
     Known("test_hostile_input.py::test_schedule_preview_refuses_hostile_input_in_the_asked_"
           "language[principal-huge], test_repayment_api_refuses_hostile_input_naming_the_"
           "field[amount-huge]",
@@ -624,9 +620,6 @@ def test_out_of_range_integers_are_refused_not_500(app, fuzz):
         assert response.status_code in (400, 404, 422), (method, url, response.status_code)
 
 
-@pytest.mark.xfail(strict=True, reason="parse._fees calls errs.add('fees', msg, n=n, "
-                   "field=...) and ErrorCollector.add's own first parameter is named 'field': "
-                   "TypeError, 500")
 def test_schedule_preview_with_an_unknown_fee_field_is_a_400(app, fuzz):
     response = _client_call(app, fuzz, "post", "/api/v1/schedule/preview", {
         "principal": "1000", "annual_rate": "0.1", "months": 12, "method": "bullet",

@@ -364,8 +364,7 @@ PREVIEW_CASES = [
     ("day-count-unknown", {"day_count": "360/30"}, "day_count", None),
     ("fees-not-a-list", {"fees": "lots"}, "fees", None),
     ("fee-unknown-field", {"fees": [{"kind": "upfront", "amount": "1", "colour": "x"}]},
-     "fees", ("parse._fees calls errs.add(..., field=...) against ErrorCollector.add(self, "
-              "field, ...): TypeError, 500")),
+     "fees", None),
     ("fee-negative", {"fees": [{"kind": "upfront", "amount": "-5"}]}, "fees", None),
     ("unknown-field", {"colour": "red"}, "colour", None),
 ]

@@ -48,7 +48,8 @@ class ErrorCollector:
     def __init__(self) -> None:
         self.errors: FieldErrors = {}
 
-    def add(self, field: str, msgid: str, **params: Any) -> None:
+    def add(self, field: str, msgid: str, /, **params: Any) -> None:
+        # Positional-only: a message may have a %(field)s (or %(msgid)s) parameter of its own.
         self.errors.setdefault(field, []).append((msgid, params))
 
     def has(self, field: str) -> bool:
