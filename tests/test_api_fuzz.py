@@ -192,16 +192,6 @@ class Known:
 DECIMAL = r'^"-?\d+\.\d+"$'
 NAIVE_DATETIME = r'^"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?"$'
 KNOWN = [
-    Known("test_money_beyond_its_column_is_refused",
-          "PostgreSQL: an amount beyond Numeric(18, 2) is a DataError 500 (SQLite stores it)",
-          operations=r"^(POST|PUT) /api/v1/\w+/", exception=r"^DataError: numeric field "
-                                                             r"overflow"),
-    Known("test_hostile_input.py::test_schedule_preview_refuses_hostile_input_in_the_asked_"
-          "language[principal-huge], test_repayment_api_refuses_hostile_input_naming_the_"
-          "field[amount-huge]",
-          "an amount beyond 28 digits (1e30) makes Decimal.quantize raise InvalidOperation",
-          operations=r"/schedule/preview$|/repayments$|/disbursement$",
-          exception=r"^InvalidOperation"),
     Known("test_money_and_rates_are_documented_as_they_are_sent",
           "Numeric columns are sent as strings (\"423000.00\") but documented as numbers",
           location=r"/type$|/anyOf$", instance=DECIMAL),
@@ -628,9 +618,6 @@ def test_schedule_preview_with_an_unknown_fee_field_is_a_400(app, fuzz):
     assert response.status_code == 400 and "fees" in response.get_json()["errors"]
 
 
-@pytest.mark.xfail(strict=True, reason="nothing bounds money to its Numeric(18, 2) column: PUT "
-                   "an application amount of 6.4e16 is stored on SQLite and a 'numeric field "
-                   "overflow' DataError 500 on PostgreSQL")
 def test_money_beyond_its_column_is_refused(app, fuzz):
     pk = fuzz["sandbox"]["applications"]
     response = _client_call(app, fuzz, "put", f"/api/v1/applications/{pk}",

@@ -224,8 +224,7 @@ CUSTOMER_CASES = [
     ("income-negative", lambda b: {"monthly_income": "-5"}, "monthly_income", None, None),
     ("income-3-decimals", lambda b: {"monthly_income": "12.345"}, "monthly_income",
      STORED + "a 3-decimal amount is accepted (rounded or kept as typed)", None),
-    ("income-huge", lambda b: {"monthly_income": "1e30"}, "monthly_income", None,
-     FAB_ENGLISH),
+    ("income-huge", lambda b: {"monthly_income": "1e30"}, "monthly_income", None, None),
     ("income-text", lambda b: {"monthly_income": "abc"}, "monthly_income", None, FAB_ENGLISH),
     ("income-wrong-type", lambda b: {"monthly_income": [1]}, "monthly_income", None,
      FAB_ENGLISH),
@@ -345,9 +344,7 @@ PREVIEW_CASES = [
     ("principal-negative", {"principal": "-1"}, "principal", None),
     ("principal-zero", {"principal": "0"}, "principal", None),
     ("principal-3-decimals", {"principal": "1000.005"}, "principal", None),
-    ("principal-huge", {"principal": "1e30"}, "principal",
-     ("decimal.InvalidOperation from p.quantize(CENT) in domain/terms.py _check_amounts "
-      "(beyond the 28-digit context): 500")),
+    ("principal-huge", {"principal": "1e30"}, "principal", None),
     ("rate-huge", {"annual_rate": "1e30"}, "annual_rate", None),
     ("principal-text", {"principal": "abc"}, "principal", None),
     ("principal-wrong-type", {"principal": [1]}, "principal", None),
@@ -420,14 +417,12 @@ def loan_id(app):
 
 
 REPAYMENT = {"amount": "10.00", "paid_on": "2026-02-15"}
-QUANTIZE_500 = ("decimal.InvalidOperation from amount.quantize(CENT) in loans/common.py "
-                "amount_field (beyond the 28-digit context): 500")
 REPAYMENT_CASES = [
     ("amount-negative", {"amount": "-5"}, "amount", None),
     ("amount-zero", {"amount": "0"}, "amount", None),
     ("amount-3-decimals", {"amount": "10.001"}, "amount", None),
-    ("amount-huge", {"amount": "1e30"}, "amount", QUANTIZE_500),
-    ("amount-beyond-64-bits", {"amount": 10**30}, "amount", QUANTIZE_500),
+    ("amount-huge", {"amount": "1e30"}, "amount", None),
+    ("amount-beyond-64-bits", {"amount": 10**30}, "amount", None),
     ("amount-text", {"amount": "abc"}, "amount", None),
     ("amount-bool", {"amount": True}, "amount", None),
     ("amount-list", {"amount": ["5"]}, "amount", None),

@@ -6,12 +6,13 @@ Each resource is documented by FAB's OpenAPI generator at ``/api/v1/_openapi``.
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from flask import json, request
 from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.const import API_RESULT_RES_KEY
 from flask_babel import gettext
-from sqlalchemy import BigInteger, CheckConstraint, Integer
+from sqlalchemy import BigInteger, CheckConstraint, Integer, Numeric
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.views.base import ModelInterface as SQLAInterface
@@ -71,7 +72,23 @@ def body_errors(model, body: dict) -> dict[str, list[str]]:
             limit = INTEGER_MAX.get(type(mapper.columns[name].type))
             if limit is not None and not -limit <= value <= limit:
                 errors[name] = [gettext("The number is too large.")]
+        if name in mapper.columns and _beyond_numeric(mapper.columns[name].type, value):
+            errors[name] = [gettext("The number is too large.")]
     return errors
+
+
+def _beyond_numeric(kind, value) -> bool:
+    """A number a NUMERIC(p, s) column cannot hold (PostgreSQL: numeric field overflow;
+    SQLite would store it)."""
+    if not isinstance(kind, Numeric) or kind.precision is None or isinstance(value, bool) \
+            or not isinstance(value, int | float | str):
+        return False
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return False  # not a number: the schema says so
+    return number.is_finite() and abs(number) >= Decimal(10) ** (kind.precision -
+                                                                 (kind.scale or 0))
 
 
 def database_error_fields(model, error: SQLAlchemyError) -> dict[str, list[str]]:

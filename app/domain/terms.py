@@ -145,11 +145,11 @@ def _check_amounts(t: LoanTerms, lim: ProductLimits, errs: ErrorCollector) -> No
     # One message per field, the most basic problem first.
     if not is_amount(p) or p <= 0:
         errs.add("principal", N_("Principal must be greater than 0."))
-    elif p != p.quantize(CENT):
-        errs.add("principal", N_("Principal must have at most 2 decimal places."))
-    elif p > MAX_PRINCIPAL:
+    elif p > MAX_PRINCIPAL:  # before quantize: beyond 28 digits it raises InvalidOperation
         errs.add("principal", N_("Principal must be at most %(max)s."),
                  max=format_money(MAX_PRINCIPAL))
+    elif p != p.quantize(CENT):
+        errs.add("principal", N_("Principal must have at most 2 decimal places."))
     elif lim.min_amount is not None and p < lim.min_amount:
         errs.add("principal", N_("Principal must be at least %(min)s for this product."),
                  min=format_money(lim.min_amount))
@@ -238,7 +238,8 @@ def _check_fees(t: LoanTerms, errs: ErrorCollector) -> None:
         if (fee.amount is None) == (fee.rate is None):
             errs.add("fees", N_("Fee %(n)s: give either an amount or a rate, not both or "
                                 "neither."), n=n)
-        elif fee.amount is not None and not (is_amount(fee.amount) and fee.amount >= 0
+        elif fee.amount is not None and not (is_amount(fee.amount)
+                                             and 0 <= fee.amount <= MAX_PRINCIPAL
                                              and fee.amount == fee.amount.quantize(CENT)):
             errs.add("fees", N_("Fee %(n)s: amount must be 0 or more, with at most 2 decimal "
                                 "places."), n=n)

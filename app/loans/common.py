@@ -67,10 +67,10 @@ def amount_field(value: Any, field: str, errs: ErrorCollector) -> Decimal | None
         return None
     if amount <= 0:
         errs.add(field, N_("The amount must be greater than 0."))
+    elif amount > MAX_AMOUNT:  # before quantize: beyond 28 digits it raises InvalidOperation
+        errs.add(field, N_("The amount is too large."))
     elif amount != amount.quantize(CENT):
         errs.add(field, N_("The amount must have at most 2 decimal places."))
-    elif amount > MAX_AMOUNT:
-        errs.add(field, N_("The amount is too large."))
     else:
         return amount
     return None
