@@ -203,8 +203,7 @@ CUSTOMER_CASES = [
     ("id-zero-width", lambda b: {"id_number": b["id_number"][:9] + "\u200b" +
                                  b["id_number"][9:]}, "id_number", None, None),
     ("id-fullwidth-digits", lambda b: {"id_number": b["id_number"].translate(FULLWIDTH)},
-     "id_number", ("ValueError 'need exactly 17 digits' from id_check_char: _ID_RE's \\d "
-     "accepts any Unicode digit, id_check_char then refuses non-ASCII; 500"), None),
+     "id_number", None, None),
     ("id-sql", lambda b: {"id_number": "1' OR '1'='1"}, "id_number", None, None),
     ("credit-check-char", lambda b: {"kind": "enterprise", "id_number": ...,
                                      "credit_code": _wrong_check_char(_credit_code())},
@@ -219,8 +218,7 @@ CUSTOMER_CASES = [
     ("phone-landline", lambda b: {"phone": "059187654321"}, "phone", None, None),
     ("phone-emoji", lambda b: {"phone": "📞" + b["phone"]}, "phone", None, None),
     ("phone-arabic-indic", lambda b: {"phone": "13" + b["phone"][2:].translate(ARABIC_INDIC)},
-     "phone", STORED + ("_MOBILE_RE's \\d accepts Arabic-Indic digits: the phone is saved "
-                        "as '13٨٠٠…'"), None),
+     "phone", None, None),
     ("income-negative", lambda b: {"monthly_income": "-5"}, "monthly_income", None, None),
     ("income-3-decimals", lambda b: {"monthly_income": "12.345"}, "monthly_income",
      STORED + "a 3-decimal amount is accepted (rounded or kept as typed)", None),
@@ -517,8 +515,7 @@ CUSTOMER_FORM_CASES = [
     ("id-check-digit", {"id_number": "350102199001011230"}, "id_number", None),
     ("id-impossible-birth", {"id_number": "35010219900230123X"}, "id_number", None),
     ("id-fullwidth-digits", {"id_number": "３５０１０２１９９００１０１１２３０"}, "id_number",
-     ("ValueError 'need exactly 17 digits' from id_check_char (\\d accepts any Unicode "
-      "digit): 500")),
+     None),
     ("phone-short", {"phone": "12345"}, "phone", None),
     ("phone-zero-width", {"phone": "139\u200b12345678"}, "phone", None),
     ("credit-wrong", {"kind": "enterprise", "id_number": "", "credit_code": "91350100M000100Y4"},

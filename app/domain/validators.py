@@ -15,7 +15,7 @@ from app.domain.i18n import N_
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"  # indexed by (weighted sum mod 11)
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")  # [0-9]: \d takes any Unicode digit
 _EARLIEST_BIRTH = date(1900, 1, 1)
 
 
@@ -118,7 +118,7 @@ def credit_code_error(s: str) -> str | None:
 
 # --- Mainland mobile numbers -----------------------------------------------------------------
 
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 _MOBILE_SEPARATORS = re.compile(r"[\s\-()]")
 
 
