@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from flask import json, request
+from flask import current_app, json, request
 from flask_appbuilder.api import ModelRestApi, expose, protect, safe
 from flask_appbuilder.const import API_RESULT_RES_KEY
 from flask_babel import gettext
 from sqlalchemy import BigInteger, CheckConstraint, Integer, Numeric
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.views.base import ModelInterface as SQLAInterface
 
@@ -203,7 +204,11 @@ class LoanDeskRestApi(ModelRestApi):
         return self.response_422(message=fields or save_refused())
 
     def post_headless(self):
-        refused = self._refused_body(request.get_json(silent=True))
+        try:
+            body = request.get_json(silent=True)  # cached: FAB reads the same dict next
+        except RequestEntityTooLarge as error:  # FAB's @safe would make it a 500
+            return current_app.make_response(current_app.handle_http_exception(error))
+        refused = self._refused_body(body)
         if refused is not None:
             return refused
         try:
@@ -216,7 +221,10 @@ class LoanDeskRestApi(ModelRestApi):
             return self._database_refusal(error)
 
     def put_headless(self, pk):
-        body = request.get_json(silent=True)  # cached: FAB reads the same dict next
+        try:
+            body = request.get_json(silent=True)  # cached: FAB reads the same dict next
+        except RequestEntityTooLarge as error:  # the app's translated 413, not FAB's 500
+            return current_app.make_response(current_app.handle_http_exception(error))
         refused = self._refused_body(body)
         if refused is not None:
             return refused
