@@ -605,6 +605,22 @@ def test_database_errors_never_reach_the_page(app, api, web):
         assert leak not in answer.text, leak
 
 
+def test_a_save_the_database_refuses_says_so_without_the_error(app, web):
+    """No form checks a channel's commission rate against its CHECK (0 to 1): the database
+    refuses the INSERT, and the page says so in the user's language, without the SQL."""
+    from app.models import Channel
+
+    before = _count(app, Channel)
+    answer = _send(web, "post", "/channelview/add?_l_=zh_CN", follow_redirects=True, data={
+        "code": "CK" + uuid.uuid4().hex[:8], "name": "约束测试" + uuid.uuid4().hex[:6],
+        "kind": "agent", "commission_basis": "fee", "commission_rate": "2", "settle_days": "7",
+        "clawback_days": "90", "active": "y"})
+    assert answer.status_code == 200 and _count(app, Channel) == before
+    for leak in ("INSERT INTO", "IntegrityError", "sqlalche.me", "[parameters:"):
+        assert leak not in answer.text, leak
+    assert "数据库拒绝了其中的某个值" in answer.text, answer.text[:500]
+
+
 def _some_customer(app) -> int:
     with app.app_context():
         return db.session.scalars(select(Customer.id).order_by(Customer.id)).first()
