@@ -82,6 +82,7 @@ bench: setup
 	$(BIN)/python bench/bench_schedule.py
 	$(BIN)/python bench/bench_contracts.py
 	$(BIN)/python bench/bench_daily.py
+	$(BIN)/python bench/bench_reports.py
 
 # Backups: the database (SQLite online backup / pg_dump -Fc) and the uploads folder in one
 # archive with a manifest; BACKUP_DIR=… moves it from backups/. `make restore FILE=…` refuses a
