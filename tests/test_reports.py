@@ -511,7 +511,8 @@ def formula_channel(app):
         channel = Channel(code="EVIL", name="=HYPERLINK(\"http://evil\",\"x\")", kind="agent")
         db.session.add(channel)
         db.session.flush()
-        loan = disbursed_loans()[0]
+        loan = min((l for l in disbursed_loans() if l.application is not None),
+                   key=lambda l: l.id)  # a demo loan: test loans have no application
         old = loan.application.channel_id
         loan.application.channel_id = channel.id
         db.session.commit()
