@@ -733,6 +733,8 @@ CREATE TABLE decision (
 
 CREATE INDEX ix_decision_application_id ON decision (application_id);
 
+CREATE INDEX ix_decision_decided_at ON decision (decided_at);
+
 CREATE INDEX ix_decision_reviewer_id ON decision (reviewer_id);
 
 CREATE TABLE document (

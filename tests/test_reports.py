@@ -427,6 +427,11 @@ def test_dashboard_figures(app, client, auth, username):
     data = response.get_json()
     assert data["from"] == start.isoformat() and data["to"] == today.isoformat()
     month = data["month"]
+    day = data["today"]
+    assert day["applications"] == sum(1 for a in month_apps
+                                      if local_date(app, a.created_at) == today)
+    assert day["disbursements"] == sum(1 for l in month_loans if l.disbursed_on == today)
+    assert day["approvals"] == sum(1 for d in approvals if local_date(app, d.decided_at) == today)
     assert month["applications"] == len(month_apps)
     assert month["approvals"] == len(approvals)
     assert month["disbursements"] == len(month_loans)

@@ -221,7 +221,8 @@ class Decision(Model):
     conditions: Mapped[str | None] = mapped_column(Text)
     reason_code: Mapped[str | None] = mapped_column(String(48))
     note: Mapped[str | None] = mapped_column(Text)
-    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Indexed: the dashboard counts the approvals of a day and of a month.
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
     application = relationship("Application", back_populates="decisions")
     reviewer = relationship("Staff")
