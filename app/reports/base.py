@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, case, cast, func, select
 
 from app.models import Application, Branch, Channel, Funder, Loan, LoanProduct, Staff, Team
 from app.scoping import scope_clause
@@ -187,3 +187,10 @@ def group_labels(group: str, keys: list) -> dict:
                  .all()) if ids else {}
     return {k: names.get(k, str(_l("Not set"))) if k is not None else str(_l("Not set"))
             for k in keys}
+
+
+def count_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+APPS, LOANS = Source(Application), Source(Loan)

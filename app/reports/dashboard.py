@@ -15,16 +15,10 @@ from app.models import Application, Customer, Decision, Loan, Repayment
 from app.scoping import scope_clause
 
 from . import sql
-from .base import group_labels, in_range, money, money_sum, ratio
-from .definitions import (
-    APPROVED,
-    BUCKET_LABELS,
-    BUCKETS,
-    OUTSTANDING,
-    applications,
-    count_if,
-)
+from .base import count_if, group_labels, in_range, money, money_sum, ratio
+from .definitions import APPROVED, applications
 from .filters import ID_FIELDS, Filters, month_start
+from .risk import BUCKET_LABELS, BUCKETS, OUTSTANDING
 from .snapshots import overdue_trend
 
 TOP = 10

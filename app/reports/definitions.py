@@ -7,31 +7,29 @@ returning a ``Table``.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select, union_all
+from sqlalchemy import and_, case, func, select
 
 from app.intake.transitions import REJECT_REASONS
-from app.loans import business_today
 from app.models import (
     Application,
-    Commission,
     Decision,
     Installment,
     Loan,
     Repayment,
-    ServiceFee,
 )
 
 from . import sql
 from .base import (
+    APPS,
+    LOANS,
     Column,
-    Source,
     Table,
+    count_if,
     grouped,
     in_range,
     labelled,
@@ -42,21 +40,11 @@ from .base import (
     ratio,
 )
 from .filters import Filters
+from .income import COMMISSION_COLUMNS, INCOME_COLUMNS, commissions, income
+from .risk import RISK_COLUMNS, VINTAGE_COLUMNS, risk, vintage
 
 APPROVED = ("approved", "contracted", "disbursed", "repaying", "settled", "overdue",
             "written_off")
-OUTSTANDING = ("active", "overdue")
-UNPAID = ("due", "partial", "overdue", "written_off")
-VINTAGE_MONTHS = 12
-BUCKETS = (("b1_30", 1, 30), ("b31_60", 31, 60), ("b61_90", 61, 90), ("b90", 91, None))
-BUCKET_LABELS = {"b1_30": _l("1–30 days"), "b31_60": _l("31–60 days"),
-                 "b61_90": _l("61–90 days"), "b90": _l("Over 90 days")}
-
-APPS, LOANS = Source(Application), Source(Loan)
-
-
-def count_if(condition):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 @dataclass(frozen=True)
@@ -237,205 +225,6 @@ REPAYMENT_COLUMNS = [
 
 
 # --- risk ------------------------------------------------------------------------------------
-
-def _bucket_condition(low, high):
-    condition = Loan.days_past_due >= low
-    return condition if high is None else and_(condition, Loan.days_past_due <= high)
-
-
-def risk(f: Filters) -> Table:
-    key = LOANS.key(f, Loan.disbursed_on)
-    bucket_sums = [money_sum(case((_bucket_condition(low, high), Loan.outstanding_principal),
-                                  else_=0)).label(name) for name, low, high in BUCKETS]
-    book = LOANS.restrict(select(
-        key, func.count().label("loans"),
-        money_sum(Loan.outstanding_principal).label("outstanding"),
-        count_if(Loan.days_past_due > 0).label("overdue_loans"),
-        *bucket_sums,
-    ).select_from(Loan).where(Loan.state.in_(OUTSTANDING), *in_range(Loan.disbursed_on, f)), f)
-    owed = (Installment.principal + Installment.interest + Installment.fee + Installment.penalty
-            - Installment.paid_principal - Installment.paid_interest - Installment.paid_fee
-            - Installment.paid_penalty)
-    late = LOANS.restrict(select(key, money_sum(owed).label("overdue_amount"))
-                          .select_from(Installment).join(Loan, Loan.id == Installment.loan_id)
-                          .where(Installment.state == "overdue", Loan.state.in_(OUTSTANDING),
-                                 *in_range(Loan.disbursed_on, f)), f)
-    names = [name for name, _low, _high in BUCKETS]
-    measures = merge(
-        {k: {"loans": v["loans"], "outstanding": money(v["outstanding"]),
-             "overdue_loans": v["overdue_loans"], **{n: money(v[n]) for n in names}}
-         for k, v in grouped(book, key).items()},
-        {k: {"overdue_amount": money(v["overdue_amount"])}
-         for k, v in grouped(late, key).items()})
-    for values in measures.values():
-        values.setdefault("overdue_amount", Decimal("0.00"))
-
-    def derive(row):
-        overdue = sum((row[n] for n in names), Decimal("0.00"))
-        return {"overdue_principal": overdue,
-                "overdue_rate": ratio(overdue, row["outstanding"]),
-                "par30": ratio(row["b31_60"] + row["b61_90"] + row["b90"], row["outstanding"])}
-
-    rows, totals = labelled(f.group, measures, derive,
-                            ["loans", "outstanding", "overdue_loans", "overdue_amount", *names])
-    return Table(RISK_COLUMNS, rows, totals)
-
-
-RISK_COLUMNS = [
-    Column("loans", _l("Loans outstanding"), "count"),
-    Column("outstanding", _l("Outstanding principal"), "money"),
-    Column("overdue_loans", _l("Overdue loans"), "count"),
-    Column("overdue_principal", _l("Overdue principal"), "money"),
-    Column("overdue_amount", _l("Overdue amount owed"), "money"),
-    Column("overdue_rate", _l("Overdue rate"), "rate"),
-    *[Column(name, BUCKET_LABELS[name], "money") for name, _low, _high in BUCKETS],
-    Column("par30", _l("PAR30"), "rate"),
-]
-
-
-def vintage(f: Filters) -> Table:
-    """Share of each disbursement month's principal that has ever been ``dpd`` days overdue,
-    by months on book (cumulative: a loan counts from the month it first went that late)."""
-    today = business_today()
-    # An installment ``dpd`` days late got there on due date + dpd; the loan, on the earliest.
-    # Two indexed reads find the few late ones: those paid (or last refreshed) that late, by
-    # ``max_dpd``; those still unpaid that long after their due date, by state and due date.
-    late = union_all(
-        select(Installment.loan_id, Installment.due_date)
-        .where(Installment.max_dpd >= f.dpd, Installment.state != "cancelled"),
-        select(Installment.loan_id, Installment.due_date)
-        .where(Installment.state.in_(UNPAID),
-               Installment.due_date <= today - dt.timedelta(days=f.dpd))).subquery()
-    first_late = (select(late.c.loan_id, func.min(late.c.due_date).label("due"))
-                  .group_by(late.c.loan_id).subquery())
-    inner = LOANS.restrict(select(Loan.principal, Loan.disbursed_on,
-                                  first_late.c.due.label("first_late"))
-                           .select_from(Loan)
-                           .outerjoin(first_late, first_late.c.loan_id == Loan.id)
-                           .where(Loan.disbursed_on.is_not(None), Loan.state != "pending",
-                                  *in_range(Loan.disbursed_on, f)), f).subquery()
-    cohort = sql.period(inner.c.disbursed_on, "month")
-    went_late = sql.months_between(inner.c.disbursed_on, sql.plus_days(inner.c.first_late,
-                                                                       f.dpd))
-    stmt = (select(cohort, went_late, func.count().label("loans"),
-                   money_sum(inner.c.principal).label("principal"))
-            .group_by(cohort, went_late))
-    cohorts: dict[str, dict] = {}
-    for month, late_mob, count, principal in sql.reader().execute(stmt):
-        entry = cohorts.setdefault(month, {"loans": 0, "principal": Decimal("0.00"), "late": {}})
-        entry["loans"] += count
-        entry["principal"] += money(principal)
-        if late_mob is not None:
-            entry["late"][int(late_mob)] = entry["late"].get(int(late_mob), 0) + money(principal)
-    rows = []
-    for month in sorted(cohorts):
-        entry = cohorts[month]
-        year, mon = (int(p) for p in month.split("-"))
-        on_book = (today.year - year) * 12 + today.month - mon
-        row = {"key": month, "group": month, "loans": entry["loans"],
-               "principal": entry["principal"]}
-        late = Decimal("0.00")
-        for mob in range(VINTAGE_MONTHS + 1):
-            late += entry["late"].get(mob, Decimal("0.00"))
-            if mob >= 1:
-                row[f"mob{mob}"] = ratio(late, entry["principal"]) if mob <= on_book else None
-        rows.append(row)
-    return Table(VINTAGE_COLUMNS, rows, None)
-
-
-VINTAGE_COLUMNS = [
-    Column("loans", _l("Loans disbursed"), "count"),
-    Column("principal", _l("Principal"), "money"),
-    *[Column(f"mob{m}", _l("Month %(n)s", n=m), "rate") for m in range(1, VINTAGE_MONTHS + 1)],
-]
-
-
-# --- income ----------------------------------------------------------------------------------
-
-def income(f: Filters) -> Table:
-    def fees(date_column, amount, *, timestamp=False, extra=()):
-        day = local_day(date_column, f) if timestamp else date_column
-        key = APPS.key(f, day)
-        stmt = APPS.restrict(select(key, func.count().label("n"),
-                                    money_sum(amount).label("amount"))
-                             .select_from(ServiceFee)
-                             .join(Application, Application.id == ServiceFee.application_id)
-                             .where(*extra, *in_range(date_column, f, timestamp=timestamp)), f)
-        return grouped(stmt, key)
-
-    charged = fees(ServiceFee.created_at, ServiceFee.amount, timestamp=True)
-    received = fees(ServiceFee.received_on, ServiceFee.amount)
-    refunded = fees(ServiceFee.refunded_on, func.coalesce(ServiceFee.refund_amount, 0))
-    measures = merge(
-        {k: {"fees": v["n"], "charged": money(v["amount"])} for k, v in charged.items()},
-        {k: {"received": money(v["amount"])} for k, v in received.items()},
-        {k: {"refunds": v["n"], "refunded": money(v["amount"])} for k, v in refunded.items()})
-    for values in measures.values():
-        for name in ("charged", "received", "refunded"):
-            values.setdefault(name, Decimal("0.00"))
-        values.setdefault("fees", 0)
-        values.setdefault("refunds", 0)
-
-    def derive(row):
-        return {"net": row["received"] - row["refunded"]}
-
-    rows, totals = labelled(f.group, measures, derive,
-                            ["fees", "charged", "received", "refunds", "refunded"])
-    return Table(INCOME_COLUMNS, rows, totals)
-
-
-INCOME_COLUMNS = [
-    Column("fees", _l("Fees charged"), "count"),
-    Column("charged", _l("Amount charged"), "money"),
-    Column("received", _l("Received"), "money"),
-    Column("refunds", _l("Refunds"), "count"),
-    Column("refunded", _l("Refunded"), "money"),
-    Column("net", _l("Net fee income"), "money"),
-]
-
-
-def commissions(f: Filters) -> Table:
-    def sums(condition, *extra):
-        stmt = LOANS.restrict(select(Commission.channel_id, Commission.staff_id,
-                                     money_sum(Commission.amount).label("amount"))
-                              .select_from(Commission).join(Loan, Loan.id == Commission.loan_id)
-                              .where(condition, *extra), f)
-        stmt = stmt.group_by(Commission.channel_id, Commission.staff_id)
-        return {(r[0], r[1]): money(r[2]) for r in sql.reader().execute(stmt)}
-
-    start_ok = in_range(Commission.created_at, f, timestamp=True)[0]  # made by the end date
-    owed = sums(Commission.state.in_(("pending", "payable")), start_ok)
-    paid = sums(Commission.state == "paid", *in_range(Commission.paid_on, f))
-    clawed = sums(Commission.state == "clawed_back", *in_range(Commission.clawed_back_on, f))
-    payees = set(owed) | set(paid) | set(clawed)
-    from .base import group_labels
-
-    channels = group_labels("channel", [c for c, _s in payees if c is not None])
-    staff = group_labels("staff", [s for c, s in payees if c is None and s is not None])
-    rows = []
-    for channel_id, staff_id in payees:
-        kind = _l("Channel") if channel_id is not None else _l("Staff")
-        name = channels[channel_id] if channel_id is not None else staff[staff_id]
-        zero = Decimal("0.00")
-        rows.append({"key": f"channel-{channel_id}" if channel_id else f"staff-{staff_id}",
-                     "group": name, "payee_kind": kind,
-                     "owed": owed.get((channel_id, staff_id), zero),
-                     "paid": paid.get((channel_id, staff_id), zero),
-                     "clawed_back": clawed.get((channel_id, staff_id), zero)})
-    rows.sort(key=lambda r: (str(r["payee_kind"]), str(r["group"])))
-    totals = {"key": None, "group": _l("Total"), "payee_kind": "",
-              **{n: sum((r[n] for r in rows), Decimal("0.00"))
-                 for n in ("owed", "paid", "clawed_back")}}
-    return Table(COMMISSION_COLUMNS, rows, totals)
-
-
-COMMISSION_COLUMNS = [
-    Column("payee_kind", _l("Payee"), "text"),
-    Column("owed", _l("Owed (not yet paid)"), "money"),
-    Column("paid", _l("Paid in the period"), "money"),
-    Column("clawed_back", _l("Clawed back in the period"), "money"),
-]
-
 
 REPORTS: dict[str, Report] = {r.name: r for r in [
     Report("applications", _l("Applications"),
