@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal as D
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.loans import business_today
@@ -113,3 +113,11 @@ def test_max_dpd_remembers_how_late_an_installment_was_paid(ctx):
                                                           Installment.max_dpd >= 30)
                               .order_by(Installment.n))
     assert list(late) == [1]
+
+
+def test_the_job_reports_how_many_snapshot_rows_it_wrote(ctx):
+    today = business_today()
+    written = take_snapshot(today)
+    assert written == db.session.scalar(select(func.count()).select_from(PortfolioSnapshot)
+                                        .where(PortfolioSnapshot.month == f"{today:%Y-%m}"))
+    assert written > 0

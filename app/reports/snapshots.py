@@ -40,8 +40,10 @@ def _insert(month: str, as_of: dt.date, source, balance, dpd) -> int:
         func.coalesce(func.sum(case((dpd > 30, balance), else_=0)), 0),
     ).group_by(*dims)
     db.session.execute(delete(PortfolioSnapshot).where(PortfolioSnapshot.month == month))
-    result = db.session.execute(insert(PortfolioSnapshot).from_select(COLUMNS, select_rows))
-    return result.rowcount or 0
+    db.session.execute(insert(PortfolioSnapshot).from_select(COLUMNS, select_rows))
+    # (rowcount of INSERT … SELECT is -1 on PostgreSQL: count what the month now holds)
+    return db.session.scalar(select(func.count()).select_from(PortfolioSnapshot)
+                             .where(PortfolioSnapshot.month == month)) or 0
 
 
 def take_snapshot(day: dt.date) -> int:
