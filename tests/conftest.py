@@ -8,9 +8,12 @@ the PostgreSQL database named by ``TEST_DATABASE_URL`` (emptied first).  Nothing
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 
 from app import create_app
 
@@ -96,3 +99,23 @@ class AuthActions:
 @pytest.fixture()
 def auth(client):
     return AuthActions(client)
+
+
+@contextmanager
+def scratch_database(tmp_path: Path, name: str):
+    """An empty database: a SQLite file path, or a new database on TEST_DATABASE_URL's server."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{tmp_path / f'{name}.sqlite'}"
+        return
+    database = f"{make_url(server).database}_{name}_{os.getpid()}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    try:
+        yield make_url(server).set(database=database).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()

@@ -16,7 +16,6 @@ import os
 import subprocess
 import sys
 import tarfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -25,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from app import create_app
+from tests.conftest import scratch_database
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "backup.py"
 PASSWORD = "Demo#Pass2026"
@@ -35,24 +35,6 @@ UPLOADS = [  # what a salesperson uploads through the document view
 ]
 
 
-@contextmanager
-def scratch_database(tmp_path: Path, name: str):
-    """An empty database: a SQLite file path, or a new database on TEST_DATABASE_URL's server."""
-    server = os.environ.get("TEST_DATABASE_URL")
-    if not server:
-        yield f"sqlite:///{tmp_path / f'{name}.sqlite'}"
-        return
-    database = f"{make_url(server).database}_{name}_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{database}"'))
-    try:
-        yield make_url(server).set(database=database).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def build_demo(url: str, uploads: Path, data_key: str) -> None:

@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from app import create_app
+from tests.conftest import scratch_database
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 OLDEST = "0001"
@@ -237,24 +235,6 @@ def expected_row(table: str, row: dict, revision: str) -> tuple[dict, dict]:
     return expected, ENCRYPTED[1].get(table, {}) if revision >= ENCRYPTED[0] else {}
 
 
-@contextmanager
-def scratch_database(tmp_path: Path, name: str):
-    """An empty database: a SQLite file path, or a new database on TEST_DATABASE_URL's server."""
-    server = os.environ.get("TEST_DATABASE_URL")
-    if not server:
-        yield f"sqlite:///{tmp_path / f'{name}.sqlite'}"
-        return
-    database = f"{make_url(server).database}_{name}_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{database}"'))
-    try:
-        yield make_url(server).set(database=database).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def flask_db(app, *args: str) -> None:
