@@ -65,6 +65,8 @@ class Config:
     # unset: they read the primary.
     REPORTS_DATABASE_URL = os.environ.get("REPORTS_DATABASE_URL", "")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # SQLite only (app/extensions.py): how long a writer waits for the one before it.
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("LOANDESK_SQLITE_BUSY_TIMEOUT_MS", "15000"))
 
     # Flask-AppBuilder
     AUTH_TYPE = 1  # AUTH_DB: users and hashed passwords in the database

@@ -8,7 +8,8 @@ the PostgreSQL database named by ``TEST_DATABASE_URL`` (emptied first).  Nothing
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+import sqlite3
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,10 @@ def scratch_database(tmp_path: Path, name: str):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
+
+
+def copy_sqlite_database(source: str | Path, target: str | Path) -> None:
+    """A consistent copy of a live SQLite database (its backup API): in WAL mode the file
+    alone lacks what is still in its ``-wal`` file, so a plain file copy would miss rows."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)

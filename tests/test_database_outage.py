@@ -9,7 +9,6 @@ would; the app's pool (pre-ping) recovers without a restart.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 from urllib.parse import urlsplit, urlunsplit
@@ -17,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from app import create_app
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import DEMO_PASSWORD, copy_sqlite_database
 
 
 def outage_app(url: str, upload_folder: str):
@@ -59,7 +58,7 @@ def test_sqlite_folder_gone_and_back(app, tmp_path):
     source = urlsplit(app.config["SQLALCHEMY_DATABASE_URI"]).path
     folder = tmp_path / "data"
     folder.mkdir()
-    shutil.copy(source, folder / "loandesk.sqlite")
+    copy_sqlite_database(source, folder / "loandesk.sqlite")
     other = outage_app(f"sqlite:///{folder / 'loandesk.sqlite'}", str(tmp_path / "uploads"))
     client = other.test_client()
     token = login(client)
