@@ -17,6 +17,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errors import save_refused
 from ..extensions import db
+from ..models.rules import column_error
 from ..permissions import MODEL_API_METHODS, OwnershipRefused, check_ownership
 from ..scoping import ScopeFilter, is_scoped
 from ..sensitive import masked, sensitive_columns
@@ -55,6 +56,8 @@ def body_errors(model, body: dict) -> dict[str, list[str]]:
                 errors[name] = [gettext("The number is too large.")]
         if name in mapper.columns and _beyond_numeric(mapper.columns[name].type, value):
             errors[name] = [gettext("The number is too large.")]
+        elif name in mapper.columns and (problem := column_error(mapper.columns[name], value)):
+            errors[name] = [gettext(problem)]  # the column's rule, as on the forms
     return errors
 
 

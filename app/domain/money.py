@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from app.domain.i18n import N_
+
 CENT = Decimal("0.01")
 RATE_PLACES = Decimal("0.000001")  # rates are stored with 6 places (NUMERIC(9,6))
 
@@ -40,6 +42,17 @@ def to_money(value: Decimal | int | str) -> Decimal:
 def is_amount(value: object) -> bool:
     """A finite Decimal: what validation accepts where an amount or a rate is expected."""
     return isinstance(value, Decimal) and value.is_finite()
+
+
+def fen_error(amount: Decimal) -> str | None:
+    """Why ``amount`` is not an amount of money as typed, or ``None``: money is kept to the
+    fen, and rounding a typed 50000.005 in silence would store another amount than meant."""
+    if not amount.is_finite():
+        return N_("Enter an amount.")
+    exponent = amount.normalize().as_tuple().exponent  # 12.340 -> 12.34: two places
+    if isinstance(exponent, int) and exponent < -2:
+        return N_("An amount has at most 2 decimal places (fen).")
+    return None
 
 
 def round_money(value: Decimal) -> Decimal:
