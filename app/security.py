@@ -81,6 +81,8 @@ class _UserApi(UserApi):
             return self.response_404()
         return UserApi.put(self, pk)
 
+    put.__doc__ = UserApi.put.__doc__  # the operation's OpenAPI document is FAB's
+
 
 class LoanDeskSecurityManager(SecurityManager):
     user_api = _UserApi

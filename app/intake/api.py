@@ -99,7 +99,8 @@ class ApplicationActions:
                     note: {type: string}
           responses:
             200: {description: The new state, content: {application/json: {schema: {type: object}}}}
-            409: {description: Refused, with the reason, content: {application/json: {schema: {type: object}}}}
+            400: {$ref: '#/components/responses/400'}
+            409: {description: 'Refused, with the reason', content: {application/json: {schema: {type: object}}}}
             404: {$ref: '#/components/responses/404'}
         """
         application = self.datamodel.get(pk, self._base_filters)

@@ -100,7 +100,7 @@ class LoanActions:
           responses:
             201: {description: Posted, content: {application/json: {schema: {type: object}}}}
             200: {description: Already posted, content: {application/json: {schema: {type: object}}}}
-            400: {description: Invalid input, per field, content: {application/json: {schema: {type: object}}}}
+            400: {description: 'Invalid input, per field', content: {application/json: {schema: {type: object}}}}
             409: {description: Refused in the loan's state, content: {application/json: {schema: {type: object}}}}
             403: {$ref: '#/components/responses/403'}
             404: {$ref: '#/components/responses/404'}
@@ -142,7 +142,7 @@ class LoanActions:
                     first_due_date: {type: string, format: date}
           responses:
             200: {description: Disbursed, content: {application/json: {schema: {type: object}}}}
-            400: {description: Invalid input, per field, content: {application/json: {schema: {type: object}}}}
+            400: {description: 'Invalid input, per field', content: {application/json: {schema: {type: object}}}}
             409: {description: Refused in the loan's state, content: {application/json: {schema: {type: object}}}}
             403: {$ref: '#/components/responses/403'}
             404: {$ref: '#/components/responses/404'}
@@ -179,7 +179,7 @@ class RepaymentActions:
                     reason: {type: string, maxLength: 500}
           responses:
             201: {description: Reversed, content: {application/json: {schema: {type: object}}}}
-            400: {description: Invalid input, per field, content: {application/json: {schema: {type: object}}}}
+            400: {description: 'Invalid input, per field', content: {application/json: {schema: {type: object}}}}
             409: {description: Refused, content: {application/json: {schema: {type: object}}}}
             403: {$ref: '#/components/responses/403'}
             404: {$ref: '#/components/responses/404'}
