@@ -139,6 +139,13 @@ class LoanDeskRestApi(ModelRestApi):
     def pre_update(self, item) -> None:
         check_ownership(item, creating=False, may_reassign=self._may_reassign())
 
+    def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
+        info = super()._get_field_info(field, filter_rel_field, page=page,
+                                       page_size=page_size)
+        if not self.description_columns.get(field.name):
+            info["description"] = ""  # FAB's gettext("") is the catalog's header
+        return info
+
     # Sensitive fields leave the API masked; unmasking is its own audited call.
     def _mask(self, row: dict) -> None:
         for name, mask in sensitive_columns(self.datamodel.obj).items():
