@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext
 
+from .domain.validators import has_hidden_characters
 from .extensions import db
 from .models import Consent, Document
 
@@ -39,7 +40,10 @@ def check_name(filename: str | None) -> str:
     name = (filename or "").strip()
     if not name:
         raise UploadRefused(gettext("Choose a file to upload."))
-    if any(c in name for c in ("/", "\\", "\x00")) or name in (".", ".."):
+    # Hidden characters include the bidi overrides that make "invoice\u202egnp.pdf" read
+    # "invoicefdp.png" in a list.
+    if any(c in name for c in ("/", "\\")) or has_hidden_characters(name) \
+            or name in (".", ".."):
         raise UploadRefused(gettext("The file name must not contain a folder path or "
                                     "control characters."))
     if len(name) > 255:

@@ -7,6 +7,7 @@ the web layer translates; they never raise on bad input, so forms can call them 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from app.domain.i18n import N_
@@ -135,6 +136,82 @@ def normalize_mobile(s: str) -> str:
 def mobile_error(s: str) -> str | None:
     if not _MOBILE_RE.match(normalize_mobile(s)):
         return N_("Mobile number must be 11 digits starting with 13 to 19.")
+    return None
+
+
+# --- Names, e-mail addresses, dates of birth --------------------------------------------------
+
+# Invisible or layout-changing characters: controls (tab, NUL…), formats (zero-width spaces
+# and joiners, the bidi overrides that make "invoice\u202egnp.pdf" read "invoicefdp.png"),
+# line/paragraph separators, surrogates, private use and unassigned code points.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+# Emoji parts outside "So" (other symbol): skin tones, presentation selectors, the keycap.
+_EMOJI_PARTS = frozenset({*map(chr, range(0x1F3FB, 0x1F400)), "\ufe0e", "\ufe0f", "\u20e3"})
+
+
+def has_hidden_characters(s: str) -> bool:
+    """True when ``s`` holds a character that is invisible or reorders the text around it."""
+    return any(unicodedata.category(c) in _HIDDEN_CATEGORIES for c in s)
+
+
+def _is_pictograph(c: str) -> bool:
+    return c in _EMOJI_PARTS or unicodedata.category(c) == "So"
+
+
+def normalize_name(s: str) -> str:
+    return s.strip()
+
+
+def legal_name_error(s: str) -> str | None:
+    """Why ``s`` cannot be a customer's or contact's name, or ``None``.
+
+    A name goes on contracts (rendered with the CJK font: an emoji would print as a box)
+    and to the credit bureau, so it must be visible text: letters, digits, spaces and
+    punctuation (``·`` in 买买提·艾力, brackets in 福建某某（厦门）有限公司) — no invisible
+    characters and no emoji or other pictographs.  Markup and quotes are text like any other:
+    pages escape them.
+    """
+    value = normalize_name(s)
+    if not value:
+        return N_("Enter the name.")
+    if has_hidden_characters(value):
+        return N_("The name must not contain invisible or control characters "
+                  "(zero-width spaces, direction marks, tabs…).")
+    if any(_is_pictograph(c) for c in value):
+        return N_("The name must not contain emoji or other pictographs: it goes on "
+                  "contracts and to the credit bureau.")
+    return None
+
+
+# Practical, not RFC 5322: one @, a dot-atom local part, a domain of labels and a TLD.
+_EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
+
+
+def email_error(s: str) -> str | None:
+    if len(s.strip()) > 254 or not _EMAIL_RE.match(s.strip()):
+        return N_("Enter a valid e-mail address, such as name@example.com.")
+    return None
+
+
+ADULT_AGE = 18  # full civil capacity (Civil Code art. 17): who may sign a loan contract
+OLDEST_AGE = 100
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def birth_date_error(birth: date, today: date | None = None) -> str | None:
+    """Why ``birth`` cannot be a customer's date of birth, or ``None``: not in the future,
+    and an adult of at most 100."""
+    today = today or date.today()
+    if birth > today:
+        return N_("The date of birth cannot be in the future.")
+    if not ADULT_AGE <= age_on(birth, today) <= OLDEST_AGE:
+        return N_("The date of birth gives an age outside 18 to 100 years; "
+                  "please re-check it.")
     return None
 
 

@@ -18,6 +18,7 @@ from app.domain.validators import (
     mobile_error,
     normalize_id_number,
     normalize_mobile,
+    normalize_name,
 )
 from app.extensions import db
 from app.models import Customer, Staff
@@ -101,7 +102,10 @@ def _typed(form, name):
 
 
 def normalise_identity(customer: Customer) -> None:
-    """Store identifiers in one canonical form, so their hashes match however typed."""
+    """Store identifiers in one canonical form, so their hashes match however typed, and
+    the name without the blanks around it."""
+    if isinstance(customer.name, str):
+        customer.name = normalize_name(customer.name)
     if customer.id_number:
         customer.id_number = normalize_id_number(customer.id_number)
     if customer.phone:

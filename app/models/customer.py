@@ -20,7 +20,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..crypto import EncryptedString, search_hash
-from ..domain.validators import mask_card, mask_id_number, mask_phone
+from ..domain.validators import (
+    birth_date_error,
+    email_error,
+    legal_name_error,
+    mask_card,
+    mask_id_number,
+    mask_phone,
+    mobile_error,
+)
 from .base import (
     Model,
     Money,
@@ -39,6 +47,7 @@ from .enums import (
     CustomerKind,
     CustomerStatus,
     DocumentKind,
+    Gender,
 )
 
 
@@ -60,7 +69,9 @@ class Customer(OwnedMixin, TimestampMixin, VersionedMixin, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = coded(CustomerKind, "kind", default="person")
-    name: Mapped[str] = mapped_column(String(100), index=True)
+    # info["rule"]: the check the forms and the API apply to a typed value (models/rules.py)
+    name: Mapped[str] = mapped_column(String(100), index=True,
+                                      info={"rule": legal_name_error})
     # Sensitive (PIPL): stored encrypted, found and kept unique through a keyed hash,
     # shown masked unless unmasked for a stated purpose.
     id_number: Mapped[str | None] = mapped_column(
@@ -72,9 +83,11 @@ class Customer(OwnedMixin, TimestampMixin, VersionedMixin, Model):
     phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
     bank_name: Mapped[str | None] = mapped_column(String(64))
     bank_card: Mapped[str | None] = mapped_column(EncryptedString(), info={"mask": mask_card})
-    email: Mapped[str | None] = mapped_column(String(120))
-    gender: Mapped[str | None] = mapped_column(String(1))
-    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(120), info={"rule": email_error})
+    # A code list without a CHECK constraint (that would need a migration): the forms and
+    # the API hold it to the list.
+    gender: Mapped[str | None] = mapped_column(String(1), info={"choices": Gender})
+    birth_date: Mapped[dt.date | None] = mapped_column(Date, info={"rule": birth_date_error})
     city: Mapped[str | None] = mapped_column(String(50), index=True)
     address: Mapped[str | None] = mapped_column(String(255))
     employer: Mapped[str | None] = mapped_column(String(120))
@@ -122,9 +135,10 @@ class Contact(TimestampMixin, VersionedMixin, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(100), info={"rule": legal_name_error})
     relation: Mapped[str | None] = mapped_column(String(32))
-    phone: Mapped[str | None] = mapped_column(EncryptedString(), info={"mask": mask_phone})
+    phone: Mapped[str | None] = mapped_column(EncryptedString(),
+                                              info={"mask": mask_phone, "rule": mobile_error})
     note: Mapped[str | None] = mapped_column(String(255))
 
     customer = relationship("Customer", back_populates="contacts")

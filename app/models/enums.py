@@ -40,6 +40,15 @@ class CustomerKind(LabelledEnum):
         return {"person": _l("Person"), "enterprise": _l("Enterprise")}
 
 
+class Gender(LabelledEnum):
+    MALE = "M"
+    FEMALE = "F"
+
+    @classmethod
+    def _labels(cls):
+        return {"M": _l("Male"), "F": _l("Female")}
+
+
 class CustomerStatus(LabelledEnum):
     LEAD = "lead"
     ACTIVE = "active"

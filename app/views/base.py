@@ -44,6 +44,7 @@ from ..sensitive import (
 from ..versioning import ChangedMeanwhile, VersionField, changed_message, check_unchanged
 from .fields import AjaxSelectField, CodedSelectField, LocalDateTimeField, firm_minute_now
 from .labels import COLUMN_LABELS
+from .validators import with_column_rules
 
 CSV_BATCH = 500
 # FAB routes LoanDesk never serves (see LoanDeskModelView.exclude_route_methods).
@@ -282,6 +283,11 @@ class LoanDeskModelView(ModelView):
                 extra[name] = CodedSelectField(self.label_columns.get(name), enum=enum,
                                                allow_blank=nullable or extra is
                                                self.search_form_extra_fields)
+
+    def _init_forms(self) -> None:
+        super()._init_forms()  # every column's declared rule, as on the API (models/rules.py)
+        self.add_form = with_column_rules(self.add_form, self.datamodel.obj)
+        self.edit_form = with_column_rules(self.edit_form, self.datamodel.obj)
 
     def _init_titles(self) -> None:
         if self.entity_plural is not None:

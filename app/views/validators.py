@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
+
+from ..models.rules import column_error, model_column
 
 MAX_MONTHS = 360
 MAX_MONEY = Decimal("1e16")  # NUMERIC(18, 2): at most 16 digits before the point
@@ -50,3 +53,25 @@ def non_negative():
 def term_months():
     return _Bounded(_l("Term must be a whole number of months from 1 to %(max)s.",
                        max=MAX_MONTHS), least=1, most=MAX_MONTHS)
+
+
+def with_column_rules(form_class, model):
+    """The form, plus the rule each model column declares (app/models/rules.py: names,
+    e-mail, date of birth, phones, amounts to the fen, code lists) as field errors — the
+    same rules the API applies.  A field its own validators already refused is left alone."""
+
+    class RuledForm(form_class):
+        def validate(self, extra_validators=None):
+            ok = super().validate(extra_validators)
+            for field in self:
+                column = model_column(model, field.name)
+                if column is None or field.errors:
+                    continue
+                value = getattr(field, "typed", field.data)  # a sensitive field: as typed
+                if (problem := column_error(column, value)) is not None:
+                    field.errors = [*field.errors, gettext(problem)]
+                    ok = False
+            return ok
+
+    RuledForm.__name__ = form_class.__name__
+    return RuledForm
