@@ -27,6 +27,9 @@ def create_app(test_config: Mapping[str, Any] | type | None = None) -> Flask:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from . import models  # noqa: F401  (every table registered on FAB's metadata)
+    from .api import messages
+
+    messages.install()  # before FAB builds the API schemas: marshmallow in the user's language
     from .security import LoanDeskSecurityManager, password_complexity
     from .web import register_web
 
