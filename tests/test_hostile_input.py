@@ -186,9 +186,6 @@ def _wrong_check_digit(id_number: str) -> str:
 
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
-STORED = "stored: "
-FAB_ENGLISH = ("FAB's marshmallow schema answers in English "
-               "(\"Not a valid number.\", \"Longer than maximum length 100.\"...)")
 
 # (id, changes given the valid body, field, refusal bug, translation bug)
 CUSTOMER_CASES = [
@@ -221,33 +218,29 @@ CUSTOMER_CASES = [
      "phone", None, None),
     ("income-negative", lambda b: {"monthly_income": "-5"}, "monthly_income", None, None),
     ("income-3-decimals", lambda b: {"monthly_income": "12.345"}, "monthly_income",
-     STORED + "a 3-decimal amount is accepted (rounded or kept as typed)", None),
+     None, None),
     ("income-huge", lambda b: {"monthly_income": "1e30"}, "monthly_income", None, None),
-    ("income-text", lambda b: {"monthly_income": "abc"}, "monthly_income", None, FAB_ENGLISH),
-    ("income-wrong-type", lambda b: {"monthly_income": [1]}, "monthly_income", None,
-     FAB_ENGLISH),
-    ("birth-feb-30", lambda b: {"birth_date": "2026-02-30"}, "birth_date", None, FAB_ENGLISH),
-    ("birth-future", lambda b: {"birth_date": "2090-01-01"}, "birth_date",
-     STORED + "a birth date in the future is accepted", None),
-    ("name-empty", lambda b: {"name": ""}, "name", STORED + "an empty name is accepted", None),
-    ("name-zero-width", lambda b: {"name": "\u200b"}, "name",
-     STORED + "a name of one zero-width space is accepted", None),
-    ("name-rtl-override", lambda b: {"name": "\u202eevil"}, "name",
-     STORED + "a right-to-left override control character is accepted in the name", None),
-    ("name-emoji", lambda b: {"name": "王伟😀"}, "name",
-     STORED + "emoji are accepted in a person's name", None),
-    ("name-10000-chars", lambda b: {"name": "王" * 10000}, "name", None, FAB_ENGLISH),
-    ("name-wrong-type", lambda b: {"name": 123}, "name", None, FAB_ENGLISH),
-    ("email-invalid", lambda b: {"email": "not an email"}, "email",
-     STORED + "the e-mail address is not checked", None),
-    ("gender-unknown", lambda b: {"gender": "Q"}, "gender",
-     STORED + "gender takes any one character", None),
+    ("income-text", lambda b: {"monthly_income": "abc"}, "monthly_income", None, None),
+    ("income-wrong-type", lambda b: {"monthly_income": [1]}, "monthly_income", None, None),
+    ("birth-feb-30", lambda b: {"birth_date": "2026-02-30"}, "birth_date", None, None),
+    ("birth-future", lambda b: {"birth_date": "2090-01-01"}, "birth_date", None, None),
+    ("birth-minor", lambda b: {"birth_date": (dt.date.today() - dt.timedelta(days=365 * 10))
+                               .isoformat()}, "birth_date", None, None),
+    ("name-empty", lambda b: {"name": ""}, "name", None, None),
+    ("name-blank", lambda b: {"name": "   "}, "name", None, None),
+    ("name-zero-width", lambda b: {"name": "\u200b"}, "name", None, None),
+    ("name-rtl-override", lambda b: {"name": "\u202eevil"}, "name", None, None),
+    ("name-emoji", lambda b: {"name": "王伟😀"}, "name", None, None),
+    ("name-10000-chars", lambda b: {"name": "王" * 10000}, "name", None, None),
+    ("name-wrong-type", lambda b: {"name": 123}, "name", None, None),
+    ("email-invalid", lambda b: {"email": "not an email"}, "email", None, None),
+    ("gender-unknown", lambda b: {"gender": "Q"}, "gender", None, None),
     ("status-unknown", lambda b: {"status": "nonsense"}, "status", None, None),
     ("loans-beyond-64-bits", lambda b: {"existing_loans": 10**20}, "existing_loans", None,
      None),
     ("months-negative", lambda b: {"social_insurance_months": -3}, "social_insurance_months",
      None, None),
-    ("unknown-field", lambda b: {"colour": "red"}, "colour", None, FAB_ENGLISH),
+    ("unknown-field", lambda b: {"colour": "red"}, "colour", None, None),
 ]
 
 
@@ -330,6 +323,25 @@ def test_sql_metacharacters_are_stored_as_typed(app, api):
     listed = app.test_client().get("/api/v1/customers/", headers=api, query_string={
         "q": '(filters:!((col:name,opr:ct,value:"\');")))'})
     assert listed.status_code in (200, 400), listed.status_code
+
+
+def test_a_name_is_stored_without_the_blanks_around_it(app, api):
+    answer = _send(app.test_client(), "post", "/api/v1/customers/",
+                   json=_customer_body(app, name="\t 王伟\u3000 "), headers=api)
+    assert answer.status_code == 201, answer.text[:300]
+    with app.app_context():
+        assert db.session.get(Customer, answer.json["id"]).name == "王伟"
+
+
+def test_valid_names_and_addresses_are_accepted(app, api):
+    """The name rule refuses what is invisible or a pictograph, not real names: a
+    minority name with its middle dot, an enterprise with brackets, a Latin name."""
+    for name in ("买买提·艾力", "福建某某（厦门）有限公司", "Zoë O'Brien-Smith", "𠮷野家"):
+        body = _customer_body(app, name=name, email="zhang.san+loan@mail.example.cn",
+                              gender="F", birth_date="1990-02-28", monthly_income="12.30")
+        answer = _send(app.test_client(), "post", "/api/v1/customers/", json=body,
+                       headers=api)
+        assert answer.status_code == 201, (name, answer.text[:300])
 
 
 # -- Schedule preview API ---------------------------------------------------------------------
@@ -507,7 +519,6 @@ def _customer_form(app, **changes) -> dict:
     return data
 
 
-FORM_ENGLISH = "FAB's form validators answer in English here"
 CUSTOMER_FORM_CASES = [
     ("id-check-digit", {"id_number": "350102199001011230"}, "id_number", None),
     ("id-impossible-birth", {"id_number": "35010219900230123X"}, "id_number", None),
@@ -519,14 +530,15 @@ CUSTOMER_FORM_CASES = [
      "credit_code", None),
     ("birth-feb-30", {"birth_date": "2026-02-30"}, "birth_date", None),
     ("income-negative", {"monthly_income": "-5"}, "monthly_income", None),
-    ("income-3-decimals", {"monthly_income": "12.345"}, "monthly_income",
-     STORED + "a 3-decimal amount is accepted"),
+    ("income-3-decimals", {"monthly_income": "12.345"}, "monthly_income", None),
     ("income-text", {"monthly_income": "abc"}, "monthly_income", None),
     ("name-empty", {"name": ""}, "name", None),
     ("name-10000-chars", {"name": "王" * 10000}, "name", None),
-    ("name-zero-width", {"name": "\u200b\u200b"}, "name",
-     STORED + "a name of zero-width spaces is accepted"),
-    ("email-invalid", {"email": "not an email"}, "email", STORED + "e-mail is not checked"),
+    ("name-zero-width", {"name": "\u200b\u200b"}, "name", None),
+    ("name-emoji", {"name": "李娜🌸"}, "name", None),
+    ("email-invalid", {"email": "not an email"}, "email", None),
+    ("gender-unknown", {"gender": "Q"}, "gender", None),
+    ("birth-future", {"birth_date": "2090-01-01"}, "birth_date", None),
     ("months-negative", {"social_insurance_months": "-3"}, "social_insurance_months", None),
     ("owner-unknown", {"owner": "999999999"}, "owner", None),
 ]
@@ -570,8 +582,7 @@ def _product_id(app) -> int:
 APPLICATION_FORM_CASES = [
     ("amount-zero", {"amount": "0"}, "amount", None),
     ("amount-negative", {"amount": "-1"}, "amount", None),
-    ("amount-3-decimals", {"amount": "50000.005"}, "amount",
-     STORED + "50000.005 is saved as 50000.00 without a word"),
+    ("amount-3-decimals", {"amount": "50000.005"}, "amount", None),
     ("amount-huge", {"amount": "1e30"}, "amount", None),
     ("amount-text", {"amount": "五万"}, "amount", None),
     ("months-zero", {"months": "0"}, "months", None),
@@ -650,10 +661,9 @@ def test_followup_form_refuses_hostile_input_next_to_the_field(app, web, changes
 CONTACT_FORM_CASES = [
     ("name-empty", {"name": ""}, "name", None),
     ("name-10000-chars", {"name": "李" * 10000}, "name", None),
-    ("phone-short", {"phone": "12345"}, "phone",
-     STORED + "a contact's phone is not checked like a customer's"),
-    ("phone-letters", {"phone": "call me"}, "phone",
-     STORED + "a contact's phone is not checked like a customer's"),
+    ("phone-short", {"phone": "12345"}, "phone", None),
+    ("phone-letters", {"phone": "call me"}, "phone", None),
+    ("name-rtl-override", {"name": "\u202e李四"}, "name", None),
     ("note-10000-chars", {"note": "x" * 10000}, "note", None),
     ("customer-unknown", {"customer": "999999999"}, "customer", None),
 ]
@@ -678,9 +688,9 @@ UPLOAD_CASES = [
     ("path-in-name", PDF, "../../etc/passwd.pdf", None),
     ("nul-in-name", PDF, "scan\x00.pdf", None),
     ("name-300-chars", PDF, "x" * 300 + ".pdf", None),
-    ("rtl-override-in-name", PDF, "invoice\u202egnp.pdf",
-     STORED + ("a right-to-left override in the file name is kept: "
-               "'invoice\\u202egnp.pdf' shows as 'invoicefdp.png'")),
+    # shown in a list as "invoicefdp.png"
+    ("rtl-override-in-name", PDF, "invoice\u202egnp.pdf", None),
+    ("zero-width-in-name", PDF, "scan\u200b.pdf", None),
     ("newline-in-name", PDF, "scan\r\nX-Evil: 1.pdf", None),
 ]
 
@@ -779,8 +789,9 @@ def test_csv_export_neutralises_formula_prefixes(app, api, web, name):
     answer = _send(app.test_client(), "post", "/api/v1/customers/",
                    json=_customer_body(app, name=name, city=name), headers=api)
     assert answer.status_code == 201, answer.text[:300]
+    stored = answer.json["result"]["name"]  # "\t=1": a name loses the blanks around it
     csv_text = web.get("/customerview/csv", query_string={
-        "purpose": "hostile input test", "_flt_0_name": name}).get_data(as_text=True)
+        "purpose": "hostile input test", "_flt_0_name": stored}).get_data(as_text=True)
     rows = csv_text.lstrip("\ufeff").splitlines()[1:]
     assert rows, csv_text[:200]
     for row in rows:
