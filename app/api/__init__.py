@@ -2,9 +2,11 @@
 
 from flask_appbuilder import AppBuilder
 
+from . import openapi
 from .resources import RESOURCES
 
 
 def init_api(appbuilder: AppBuilder) -> None:
     for resource in RESOURCES:
         appbuilder.add_api(resource)
+    openapi.register(appbuilder)

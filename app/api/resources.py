@@ -33,6 +33,7 @@ from ..models import (
 from ..permissions import MODEL_API_METHODS, refuse
 from ..sensitive import unmask
 from .base import LoanDeskRestApi
+from .openapi import MONEY
 
 
 class CustomerApi(LoanDeskRestApi):
@@ -203,6 +204,11 @@ class LoanApi(LoanActions, LoanDeskRestApi):
         "first_due_date", "disbursed_amount", "funder_reference", "customer_credit",
         "settled_on", "created_at"]
     edit_columns = ["funder_reference"]
+    # What LoanActions.pre_get adds to GET /loans/<id> beside the columns (app/loans/api.py).
+    openapi_show_properties = {
+        "bucket": {"type": "string", "example": "1-30"},  # app.domain.allocation.bucket
+        **dict.fromkeys(("outstanding_interest", "outstanding_fee", "outstanding_penalty",
+                         "scheduled_interest_remaining", "payoff_amount"), MONEY)}
     search_columns = ["number", "state", "customer", "funder", "product", "disbursed_on"]
     order_columns = ["id", "number", "disbursed_on", "principal"]
     base_order = ("id", "desc")
