@@ -50,11 +50,11 @@ def _as_date(value: object) -> dt.date | None:
 
 def column_error(column, value: object) -> str | None:
     """The msgid of why ``value`` cannot go into ``column``, or None (also for no value)."""
-    if value is None or (value == "" and column.nullable):
-        return None  # no value: a required field's own check says so
     choices = column.info.get("choices")
     if choices is not None and isinstance(value, str) and value not in choices.labels():
-        return N_("Choose one of the listed values.")
+        return N_("Choose one of the listed values.")  # "" too: no value is None
+    if value is None or (value == "" and column.nullable):
+        return None  # no value: a required field's own check says so
     kind = column.type
     if isinstance(kind, Numeric) and kind.scale == 2:
         amount = _as_decimal(value)
