@@ -235,6 +235,7 @@ CUSTOMER_CASES = [
     ("name-wrong-type", lambda b: {"name": 123}, "name", None, None),
     ("email-invalid", lambda b: {"email": "not an email"}, "email", None, None),
     ("gender-unknown", lambda b: {"gender": "Q"}, "gender", None, None),
+    ("gender-empty", lambda b: {"gender": ""}, "gender", None, None),
     ("status-unknown", lambda b: {"status": "nonsense"}, "status", None, None),
     ("loans-beyond-64-bits", lambda b: {"existing_loans": 10**20}, "existing_loans", None,
      None),
