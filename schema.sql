@@ -95,8 +95,8 @@ CREATE TABLE branch (
 	city VARCHAR(50), 
 	address VARCHAR(255), 
 	phone VARCHAR(30), 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_branch PRIMARY KEY (id), 
 	CONSTRAINT uq_branch_code UNIQUE (code), 
@@ -117,8 +117,8 @@ CREATE TABLE channel (
 	settle_days INTEGER DEFAULT '7' NOT NULL, 
 	clawback_days INTEGER DEFAULT '90' NOT NULL, 
 	active BOOLEAN DEFAULT '1' NOT NULL, 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_channel PRIMARY KEY (id), 
 	CONSTRAINT ck_channel_commission_rate CHECK (commission_rate >= 0 AND commission_rate <= 1), 
@@ -158,8 +158,8 @@ CREATE TABLE funder (
 	phone VARCHAR(30), 
 	address VARCHAR(255), 
 	active BOOLEAN DEFAULT '1' NOT NULL, 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_funder PRIMARY KEY (id), 
 	CONSTRAINT uq_funder_name UNIQUE (name)
@@ -219,8 +219,8 @@ CREATE TABLE scorecard (
 	reject_below INTEGER NOT NULL, 
 	active BOOLEAN DEFAULT '1' NOT NULL, 
 	note TEXT, 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_scorecard PRIMARY KEY (id), 
 	CONSTRAINT uq_scorecard_name_version UNIQUE (name, version)
@@ -332,8 +332,8 @@ CREATE TABLE loan_product (
 	settlement_interest VARCHAR(32) DEFAULT 'to_date' NOT NULL CONSTRAINT ck_loan_product_settlement_interest CHECK (settlement_interest IN ('to_date', 'full_period')), 
 	description TEXT, 
 	active BOOLEAN DEFAULT '1' NOT NULL, 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_loan_product PRIMARY KEY (id), 
 	CONSTRAINT ck_loan_product_amount_range CHECK (min_amount > 0 AND max_amount >= min_amount), 
@@ -380,8 +380,8 @@ CREATE TABLE team (
 	branch_id INTEGER NOT NULL, 
 	name VARCHAR(100) NOT NULL, 
 	leader_id INTEGER, 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_team PRIMARY KEY (id), 
 	CONSTRAINT uq_team_branch_id_name UNIQUE (branch_id, name), 
@@ -451,8 +451,8 @@ CREATE TABLE staff (
 	active BOOLEAN DEFAULT '1' NOT NULL, 
 	commission_basis VARCHAR(32) DEFAULT 'fee' NOT NULL CONSTRAINT ck_staff_commission_basis CHECK (commission_basis IN ('fee', 'disbursed')), 
 	commission_rate NUMERIC(12, 6) DEFAULT '0' NOT NULL, 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_staff PRIMARY KEY (id), 
 	CONSTRAINT ck_staff_commission_rate CHECK (commission_rate >= 0 AND commission_rate <= 1), 
@@ -497,8 +497,8 @@ CREATE TABLE contract_template (
 	active BOOLEAN NOT NULL, 
 	uploaded_by_id INTEGER, 
 	note VARCHAR(255), 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_contract_template PRIMARY KEY (id), 
 	CONSTRAINT uq_contract_template_kind_version UNIQUE (kind, version), 
@@ -547,8 +547,8 @@ CREATE TABLE customer (
 	owner_id INTEGER, 
 	team_id INTEGER, 
 	branch_id INTEGER, 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_customer PRIMARY KEY (id), 
 	CONSTRAINT ck_customer_monthly_income_non_negative CHECK (monthly_income >= 0), 
@@ -634,8 +634,8 @@ CREATE TABLE application (
 	owner_id INTEGER, 
 	team_id INTEGER, 
 	branch_id INTEGER, 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_application PRIMARY KEY (id), 
 	CONSTRAINT ck_application_amount_positive CHECK (amount > 0), 
@@ -650,15 +650,15 @@ CREATE TABLE application (
 	CONSTRAINT fk_application_branch_id_branch FOREIGN KEY(branch_id) REFERENCES branch (id)
 );
 
-CREATE INDEX ix_application_branch_id ON application (branch_id);
+CREATE INDEX ix_application_branch_id ON application (branch_id) INCLUDE (id);
 
 CREATE INDEX ix_application_channel_id ON application (channel_id);
 
-CREATE INDEX ix_application_created_at ON application (created_at);
+CREATE INDEX ix_application_created_at ON application (created_at) INCLUDE (state, submitted_at, decided_at, channel_id, product_id, owner_id, team_id, branch_id);
 
 CREATE INDEX ix_application_customer_id ON application (customer_id);
 
-CREATE INDEX ix_application_owner_id ON application (owner_id);
+CREATE INDEX ix_application_owner_id ON application (owner_id) INCLUDE (id);
 
 CREATE INDEX ix_application_product_id ON application (product_id);
 
@@ -668,7 +668,7 @@ CREATE INDEX ix_application_state_created ON application (state, created_at);
 
 CREATE INDEX ix_application_submitted_at ON application (submitted_at);
 
-CREATE INDEX ix_application_team_id ON application (team_id);
+CREATE INDEX ix_application_team_id ON application (team_id) INCLUDE (id);
 
 CREATE UNIQUE INDEX uq_application_customer_in_progress ON application (customer_id) WHERE state IN ('draft', 'submitted', 'scoring', 'under_review', 'approved', 'contracted');
 
@@ -679,8 +679,8 @@ CREATE TABLE contact (
 	relation VARCHAR(32), 
 	phone VARCHAR(255), 
 	note VARCHAR(255), 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	row_version INTEGER DEFAULT '1' NOT NULL, 
 	CONSTRAINT pk_contact PRIMARY KEY (id), 
 	CONSTRAINT fk_contact_customer_id_customer FOREIGN KEY(customer_id) REFERENCES customer (id)
@@ -770,6 +770,7 @@ CREATE TABLE loan (
 	customer_id INTEGER NOT NULL, 
 	product_id INTEGER NOT NULL, 
 	funder_id INTEGER NOT NULL, 
+	channel_id INTEGER, 
 	principal NUMERIC(18, 2) NOT NULL, 
 	annual_rate NUMERIC(12, 6) NOT NULL, 
 	apr NUMERIC(12, 6), 
@@ -794,8 +795,8 @@ CREATE TABLE loan (
 	owner_id INTEGER, 
 	team_id INTEGER, 
 	branch_id INTEGER, 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	CONSTRAINT pk_loan PRIMARY KEY (id), 
 	CONSTRAINT ck_loan_principal_positive CHECK (principal > 0), 
 	CONSTRAINT ck_loan_annual_rate_non_negative CHECK (annual_rate >= 0), 
@@ -809,12 +810,15 @@ CREATE TABLE loan (
 	CONSTRAINT fk_loan_customer_id_customer FOREIGN KEY(customer_id) REFERENCES customer (id), 
 	CONSTRAINT fk_loan_product_id_loan_product FOREIGN KEY(product_id) REFERENCES loan_product (id), 
 	CONSTRAINT fk_loan_funder_id_funder FOREIGN KEY(funder_id) REFERENCES funder (id), 
+	CONSTRAINT fk_loan_channel_id_channel FOREIGN KEY(channel_id) REFERENCES channel (id), 
 	CONSTRAINT fk_loan_owner_id_staff FOREIGN KEY(owner_id) REFERENCES staff (id), 
 	CONSTRAINT fk_loan_team_id_team FOREIGN KEY(team_id) REFERENCES team (id), 
 	CONSTRAINT fk_loan_branch_id_branch FOREIGN KEY(branch_id) REFERENCES branch (id)
 );
 
-CREATE INDEX ix_loan_branch_id ON loan (branch_id);
+CREATE INDEX ix_loan_branch_id ON loan (branch_id) INCLUDE (id);
+
+CREATE INDEX ix_loan_channel_id ON loan (channel_id) INCLUDE (id);
 
 CREATE INDEX ix_loan_created_at ON loan (created_at);
 
@@ -822,19 +826,23 @@ CREATE INDEX ix_loan_customer_id ON loan (customer_id);
 
 CREATE INDEX ix_loan_days_past_due ON loan (days_past_due);
 
-CREATE INDEX ix_loan_disbursed_on ON loan (disbursed_on);
+CREATE INDEX ix_loan_disbursed_on ON loan (disbursed_on) INCLUDE (state, disbursed_amount, principal, product_id, funder_id, channel_id, owner_id, team_id, branch_id);
 
-CREATE INDEX ix_loan_funder_id ON loan (funder_id);
+CREATE INDEX ix_loan_funder_id ON loan (funder_id) INCLUDE (id);
 
-CREATE INDEX ix_loan_owner_id ON loan (owner_id);
+CREATE INDEX ix_loan_open_dpd ON loan (days_past_due) INCLUDE (outstanding_principal, branch_id, team_id, owner_id) WHERE state IN ('active', 'overdue');
 
-CREATE INDEX ix_loan_product_id ON loan (product_id);
+CREATE INDEX ix_loan_owner_id ON loan (owner_id) INCLUDE (id);
+
+CREATE INDEX ix_loan_product_id ON loan (product_id) INCLUDE (id);
 
 CREATE INDEX ix_loan_state ON loan (state);
 
 CREATE INDEX ix_loan_state_disbursed ON loan (state, disbursed_on);
 
-CREATE INDEX ix_loan_team_id ON loan (team_id);
+CREATE INDEX ix_loan_state_settled ON loan (state, settled_on);
+
+CREATE INDEX ix_loan_team_id ON loan (team_id) INCLUDE (id);
 
 CREATE TABLE assessment_factor (
 	id SERIAL NOT NULL, 
@@ -889,8 +897,8 @@ CREATE TABLE contract (
 	owner_id INTEGER, 
 	team_id INTEGER, 
 	branch_id INTEGER, 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	CONSTRAINT pk_contract PRIMARY KEY (id), 
 	CONSTRAINT uq_contract_kind_year_seq_version UNIQUE (kind, year, seq, version), 
 	CONSTRAINT ck_contract_seq CHECK (seq >= 1), 
@@ -954,11 +962,11 @@ CREATE TABLE installment (
 	CONSTRAINT fk_installment_loan_id_loan FOREIGN KEY(loan_id) REFERENCES loan (id)
 );
 
-CREATE INDEX ix_installment_due_date ON installment (due_date);
+CREATE INDEX ix_installment_due_date ON installment (due_date) INCLUDE (loan_id, state, principal, interest, fee, paid_principal, paid_interest, paid_fee, paid_on);
 
-CREATE INDEX ix_installment_max_dpd ON installment (max_dpd);
+CREATE INDEX ix_installment_max_dpd ON installment (max_dpd) INCLUDE (loan_id, due_date, state) WHERE max_dpd > 0;
 
-CREATE INDEX ix_installment_state_due ON installment (state, due_date);
+CREATE INDEX ix_installment_state_due ON installment (state, due_date) INCLUDE (loan_id);
 
 CREATE TABLE repayment (
 	id SERIAL NOT NULL, 
@@ -1002,8 +1010,8 @@ CREATE TABLE service_fee (
 	refund_rule TEXT, 
 	refund_amount NUMERIC(18, 2), 
 	refund_reason VARCHAR(255), 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	CONSTRAINT pk_service_fee PRIMARY KEY (id), 
 	CONSTRAINT ck_service_fee_amount_non_negative CHECK (amount >= 0), 
 	CONSTRAINT ck_service_fee_rate CHECK (rate IS NULL OR rate >= 0), 
@@ -1036,8 +1044,8 @@ CREATE TABLE commission (
 	batch_id INTEGER, 
 	clawed_back_on DATE, 
 	clawback_reason VARCHAR(255), 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	CONSTRAINT pk_commission PRIMARY KEY (id), 
 	CONSTRAINT ck_commission_amount_non_negative CHECK (amount >= 0), 
 	CONSTRAINT ck_commission_base_amount_non_negative CHECK (base_amount >= 0), 

@@ -328,7 +328,7 @@ def _loan(rng, app, product, today, n, loan_state) -> None:
                 product=product, funder=product.funder, principal=app.amount, annual_rate=rate,
                 months=app.months, method=app.method, day_count=product.day_count,
                 overdue_rate=product.overdue_rate, start_date=start, state=loan_state,
-                owner=app.owner, team=app.team, branch=app.branch,
+                owner=app.owner, team=app.team, branch=app.branch, channel=app.channel,
                 outstanding_principal=app.amount)
     db.session.add(loan)
     fee = ServiceFee(application=app, loan=loan, basis="percent_disbursed",

@@ -261,3 +261,21 @@ def test_bad_repayments_are_refused_and_change_nothing(ctx, data, field):
     assert not db.session.scalar(select(func.count(Repayment.id)).where(
         Repayment.loan_id == loan.id))
     assert all(r.paid_principal == 0 for r in rows(loan))
+
+
+def test_booking_copies_the_applications_owner_and_channel(ctx, monkeypatch):
+    """The loan keeps its application's salesperson, team, branch and channel (the reports
+    group loans by channel from the loan alone).  Nothing is committed: rolled back after."""
+    from app.models import Application
+
+    application = db.session.scalars(
+        select(Application).where(Application.state == "approved",
+                                  Application.channel_id.is_not(None),
+                                  ~select(Loan.id).where(Loan.application_id == Application.id)
+                                  .exists()).order_by(Application.id)).first()
+    assert application is not None, "the demo has an approved application without a loan"
+    monkeypatch.setattr(db.session, "commit", db.session.flush)
+    loan = service.book(application)
+    assert (loan.channel_id, loan.owner_id, loan.team_id, loan.branch_id) == (
+        application.channel_id, application.owner_id, application.team_id,
+        application.branch_id)

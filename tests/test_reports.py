@@ -236,8 +236,10 @@ def test_repayments_due_collected_and_early_settlements(app, client, auth):
             received[f"{r.paid_on:%Y-%m}"] += r.amount
         early = defaultdict(int)
         for loan in db.session.scalars(select(Loan).where(Loan.state == "settled")):
-            last = max(i.due_date for i in loan.installments if i.state != "cancelled")
-            if loan.settled_on < last and loan.settled_on <= today:
+            # early: paid off while two or more installments were not yet due
+            later = [i for i in loan.installments
+                     if i.state != "cancelled" and i.due_date > loan.settled_on]
+            if len(later) >= 2 and loan.settled_on <= today:
                 early[f"{loan.settled_on:%Y-%m}"] += 1
     rows = by_key(body)
     assert set(rows) == set(due) | set(received) | set(early)
@@ -511,7 +513,8 @@ def test_a_salespersons_report_covers_their_own_book(app, client, auth):
 @pytest.fixture()
 def formula_channel(app):
     """A channel whose name a spreadsheet would run as a formula, with one loan's
-    application pointing at it (restored afterwards)."""
+    application (and so the loan, which keeps its application's channel) pointing at it
+    (restored afterwards)."""
     with app.app_context():
         channel = Channel(code="EVIL", name="=HYPERLINK(\"http://evil\",\"x\")", kind="agent")
         db.session.add(channel)
@@ -519,12 +522,13 @@ def formula_channel(app):
         loan = min((l for l in disbursed_loans() if l.application is not None),
                    key=lambda l: l.id)  # a demo loan: test loans have no application
         old = loan.application.channel_id
-        loan.application.channel_id = channel.id
+        loan.application.channel_id = loan.channel_id = channel.id
         db.session.commit()
-        ids = (channel.id, loan.application.id, old)
+        ids = (channel.id, loan.application.id, old, loan.id)
     yield ids[0]
     with app.app_context():
         db.session.get(Application, ids[1]).channel_id = ids[2]
+        db.session.get(Loan, ids[3]).channel_id = ids[2]
         db.session.delete(db.session.get(Channel, ids[0]))
         db.session.commit()
 
@@ -580,12 +584,13 @@ def test_exports_are_audited(app, client, auth):
 def test_reports_read_from_the_replica_when_one_is_set(app, client, auth, tmp_path):
     """REPORTS_DATABASE_URL: the reports and the dashboard read there, not the primary.
     A copy of the database, changed, stands in for the replica: its figures come back."""
-    import shutil
     import sqlite3
     from urllib.parse import urlsplit
 
+    from tests.conftest import copy_sqlite_database
+
     replica = tmp_path / "replica.sqlite"
-    shutil.copy(urlsplit(app.config["SQLALCHEMY_DATABASE_URI"]).path, replica)
+    copy_sqlite_database(urlsplit(app.config["SQLALCHEMY_DATABASE_URI"]).path, replica)
     with sqlite3.connect(replica) as conn:
         conn.execute("UPDATE loan SET disbursed_on = '2001-01-05' WHERE disbursed_on IS NOT NULL")
     app.config["REPORTS_DATABASE_URL"] = f"sqlite:///{replica}"

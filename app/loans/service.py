@@ -107,7 +107,7 @@ def book(application: Application) -> Loan:
             allocation_strategy=product.allocation_strategy,
             settlement_interest=product.settlement_interest,
             owner_id=application.owner_id, team_id=application.team_id,
-            branch_id=application.branch_id)
+            branch_id=application.branch_id, channel_id=application.channel_id)
         db.session.add(loan)
         basis, rate, amount = fee_for(product, loan.principal)
         fee = ServiceFee(application=application, loan=loan, basis=basis, rate=rate,

@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -72,12 +73,20 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def mixin_indexes(cls, column: str) -> bool:
+    """Whether a mixin indexes ``column`` itself: not when the model's ``__table_args__``
+    declare that index (with covering columns on PostgreSQL), listing it in
+    ``indexes_declared``."""
+    return column not in getattr(cls, "indexes_declared", ())
+
+
 class TimestampMixin:
     # Indexed: lists are ordered newest first by default.
-    created_at: Mapped[dt.datetime] = mapped_column(
-        DateTime, default=utcnow, server_default=func.current_timestamp(), nullable=False,
-        index=True,
-    )
+    @declared_attr
+    def created_at(cls) -> Mapped[dt.datetime]:
+        return mapped_column(DateTime, default=utcnow, server_default=func.current_timestamp(),
+                             nullable=False, index=mixin_indexes(cls, "created_at"))
+
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime, default=utcnow, onupdate=utcnow, server_default=func.current_timestamp(),
         nullable=False,
@@ -97,6 +106,19 @@ class VersionedMixin:
         return {"version_id_col": cls.__table__.c.row_version}
 
 
+SCOPE_COLUMNS = ("owner_id", "team_id", "branch_id")
+
+
+def id_indexes(table: str, *columns: str) -> tuple[Index, ...]:
+    """Indexes of ``columns`` carrying the row id on PostgreSQL (SQLite's carry it anyway),
+    for the scope and the reports' dimensions: a join on the id filtered or grouped by one
+    of them — a manager's figures over their branch's loans' installments, repayments by
+    channel — reads (column, id) from the index alone.  The model lists the columns in
+    ``indexes_declared``."""
+    return tuple(Index(f"ix_{table}_{column}", column, postgresql_include=["id"])
+                 for column in columns)
+
+
 class OwnedMixin:
     """A business record belongs to a staff member, their team and their branch.
 
@@ -107,15 +129,18 @@ class OwnedMixin:
 
     @declared_attr
     def owner_id(cls) -> Mapped[int | None]:
-        return mapped_column(Integer, ForeignKey("staff.id"), index=True, nullable=True)
+        return mapped_column(Integer, ForeignKey("staff.id"),
+                             index=mixin_indexes(cls, "owner_id"), nullable=True)
 
     @declared_attr
     def team_id(cls) -> Mapped[int | None]:
-        return mapped_column(Integer, ForeignKey("team.id"), index=True, nullable=True)
+        return mapped_column(Integer, ForeignKey("team.id"),
+                             index=mixin_indexes(cls, "team_id"), nullable=True)
 
     @declared_attr
     def branch_id(cls) -> Mapped[int | None]:
-        return mapped_column(Integer, ForeignKey("branch.id"), index=True, nullable=True)
+        return mapped_column(Integer, ForeignKey("branch.id"),
+                             index=mixin_indexes(cls, "branch_id"), nullable=True)
 
     @declared_attr
     def owner(cls):

@@ -15,16 +15,19 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import (
+    SCOPE_COLUMNS,
     Model,
     Money,
     OwnedMixin,
     Rate,
     TimestampMixin,
     coded,
+    id_indexes,
     non_negative,
     positive,
     utcnow,
@@ -44,9 +47,19 @@ from .product import DEFAULT_ALLOCATION_ORDER
 ZERO = Decimal("0.00")
 
 
+# What the dashboard and the loans report read of the loans disbursed in a period.
+LOAN_DISBURSED_COVERED = ["state", "disbursed_amount", "principal", "product_id", "funder_id",
+                          "channel_id", "owner_id", "team_id", "branch_id"]
+
+
+DIMENSIONS = ("product_id", "funder_id", "channel_id")
+
+
 class Loan(OwnedMixin, TimestampMixin, Model):
     __tablename__ = "loan"
+    indexes_declared = (*SCOPE_COLUMNS, *DIMENSIONS)
     __table_args__ = (
+        *id_indexes("loan", *SCOPE_COLUMNS, *DIMENSIONS),
         positive("principal"),
         non_negative("annual_rate"),
         non_negative("overdue_rate"),
@@ -55,14 +68,28 @@ class Loan(OwnedMixin, TimestampMixin, Model):
         CheckConstraint("disbursed_amount IS NULL OR disbursed_amount > 0",
                         name="disbursed_amount"),
         Index("ix_loan_state_disbursed", "state", "disbursed_on"),
+        Index("ix_loan_state_settled", "state", "settled_on"),
+        # Disbursements by day are summed from the index alone on PostgreSQL (the
+        # dashboard's 12-month trend, the loans report).
+        Index("ix_loan_disbursed_on", "disbursed_on",
+              postgresql_include=LOAN_DISBURSED_COVERED),
+        # The open book by days past due (the dashboard's delinquency buckets), read
+        # without visiting the table on PostgreSQL.
+        Index("ix_loan_open_dpd", "days_past_due",
+              postgresql_include=["outstanding_principal", "branch_id", "team_id", "owner_id"],
+              postgresql_where=text("state IN ('active', 'overdue')"),
+              sqlite_where=text("state IN ('active', 'overdue')")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("loan_product.id"), index=True)
-    funder_id: Mapped[int] = mapped_column(ForeignKey("funder.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("loan_product.id"))
+    funder_id: Mapped[int] = mapped_column(ForeignKey("funder.id"))
+    # The application's channel, copied at booking as owner / team / branch are: reports
+    # group loans by channel without reading the applications.
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channel.id"))
     principal: Mapped[Decimal] = mapped_column(Money)
     annual_rate: Mapped[Decimal] = mapped_column(Rate)
     apr: Mapped[Decimal | None] = mapped_column(Rate)  # annualized rate, IRR method, all fees
@@ -73,7 +100,7 @@ class Loan(OwnedMixin, TimestampMixin, Model):
     overdue_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal("0.18"))
     start_date: Mapped[dt.date] = mapped_column(Date)
     first_due_date: Mapped[dt.date | None] = mapped_column(Date)
-    disbursed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    disbursed_on: Mapped[dt.date | None] = mapped_column(Date)
     disbursed_amount: Mapped[Decimal | None] = mapped_column(Money)
     funder_reference: Mapped[str | None] = mapped_column(String(64))
     state: Mapped[str] = coded(LoanState, "state", default="pending", index=True)
@@ -94,12 +121,17 @@ class Loan(OwnedMixin, TimestampMixin, Model):
     customer = relationship("Customer")
     product = relationship("LoanProduct")
     funder = relationship("Funder")
+    channel = relationship("Channel")
     installments = relationship("Installment", back_populates="loan",
                                 order_by="Installment.n", cascade="all, delete-orphan")
     repayments = relationship("Repayment", back_populates="loan")
 
     def __repr__(self) -> str:
         return self.number
+
+
+DUE_COVERED = ["loan_id", "state", "principal", "interest", "fee", "paid_principal",
+               "paid_interest", "paid_fee", "paid_on"]
 
 
 class Installment(Model):
@@ -112,13 +144,23 @@ class Installment(Model):
         non_negative("penalty"), non_negative("paid_principal"), non_negative("paid_interest"),
         non_negative("paid_fee"), non_negative("paid_penalty"),
         CheckConstraint("paid_principal <= principal", name="paid_principal_le"),
-        Index("ix_installment_state_due", "state", "due_date"),
+        Index("ix_installment_state_due", "state", "due_date",
+              postgresql_include=["loan_id"]),
+        # The late installments (the vintage curves); on PostgreSQL only those ever late,
+        # with what the curves read.
+        Index("ix_installment_max_dpd", "max_dpd",
+              postgresql_include=["loan_id", "due_date", "state"],
+              postgresql_where=text("max_dpd > 0")),
+        # The installments due in a period, with what the repayments report sums, read from
+        # the index alone on PostgreSQL (a month's installments are spread over the whole
+        # table: rows are written per loan at booking).
+        Index("ix_installment_due_date", "due_date", postgresql_include=DUE_COVERED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"))
     n: Mapped[int] = mapped_column(Integer)
-    due_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    due_date: Mapped[dt.date] = mapped_column(Date)
     principal: Mapped[Decimal] = mapped_column(Money)
     interest: Mapped[Decimal] = mapped_column(Money)
     fee: Mapped[Decimal] = mapped_column(Money, default=ZERO)
@@ -131,7 +173,7 @@ class Installment(Model):
     days_past_due: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The most days it has been past due: paid late → paid_on − due_date; unpaid → today's
     # days past due. Indexed: the few late installments are found without reading the rest.
-    max_dpd: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
+    max_dpd: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     paid_on: Mapped[dt.date | None] = mapped_column(Date)
 
     loan = relationship("Loan", back_populates="installments")

@@ -86,27 +86,31 @@ class Source:
                 "branch": Application.branch_id, "team": Application.team_id,
                 "staff": Application.owner_id, "channel": Application.channel_id,
                 "product": Application.product_id}[name]
-        return Application.channel_id if name == "channel" else {
-            "branch": Loan.branch_id, "team": Loan.team_id, "staff": Loan.owner_id,
-            "product": Loan.product_id, "funder": Loan.funder_id}[name]
-
-    def _needs_join(self, filters: Filters) -> bool:
-        extra = "funder" if self.model is Application else "channel"
-        return filters.group == extra or getattr(filters, extra) is not None
+        return {"branch": Loan.branch_id, "team": Loan.team_id, "staff": Loan.owner_id,
+                "channel": Loan.channel_id, "product": Loan.product_id,
+                "funder": Loan.funder_id}[name]
 
     def restrict(self, stmt, filters: Filters):
         """Join what the filters need, apply them and the user's scope."""
-        if self._needs_join(filters):
-            if self.model is Application:
-                stmt = stmt.outerjoin(LoanProduct, LoanProduct.id == Application.product_id)
-            else:
-                stmt = stmt.outerjoin(Application, Application.id == Loan.application_id)
+        if self.model is Application and (filters.group == "funder"
+                                          or filters.funder is not None):
+            stmt = stmt.outerjoin(LoanProduct, LoanProduct.id == Application.product_id)
         for name in ID_FIELDS:
             value = getattr(filters, name)
             if value is not None:
                 stmt = stmt.where(self.dimension(name) == value)
         clause = scope_clause(self.model)
         return stmt if clause is None else stmt.where(clause)
+
+    def restrict_rows(self, stmt, filters: Filters, loan_id):
+        """``restrict`` for a loan's rows (installments, repayments, commissions): the loan
+        is joined only when a dimension, a filter or the user's scope needs it, so the
+        firm-wide figures by period read the rows alone."""
+        assert self.model is Loan
+        if (filters.group in GRAINS and scope_clause(Loan) is None
+                and all(getattr(filters, name) is None for name in ID_FIELDS)):
+            return stmt
+        return self.restrict(stmt.join(Loan, Loan.id == loan_id), filters)
 
     def key(self, filters: Filters, day_column):
         """The grouping expression: a period of ``day_column`` or a dimension."""

@@ -167,7 +167,7 @@ LOAN_COLUMNS = [
 
 def repayments(f: Filters) -> Table:
     key = LOANS.key(f, Installment.due_date)
-    due = LOANS.restrict(select(
+    due = LOANS.restrict_rows(select(
         key, func.count().label("installments"),
         money_sum(Installment.principal + Installment.interest + Installment.fee).label("due"),
         money_sum(Installment.paid_principal + Installment.paid_interest
@@ -176,20 +176,18 @@ def repayments(f: Filters) -> Table:
                              Installment.paid_on <= Installment.due_date),
                         Installment.principal + Installment.interest + Installment.fee),
                        else_=0)).label("on_time"),
-    ).select_from(Installment).join(Loan, Loan.id == Installment.loan_id)
-        .where(Installment.state != "cancelled", *in_range(Installment.due_date, f)), f)
+    ).select_from(Installment)
+        .where(Installment.state != "cancelled", *in_range(Installment.due_date, f)), f,
+        Installment.loan_id)
     paid_key = LOANS.key(f, Repayment.paid_on)
-    received = LOANS.restrict(select(paid_key, money_sum(Repayment.amount).label("received"))
-                              .select_from(Repayment).join(Loan, Loan.id == Repayment.loan_id)
-                              .where(*in_range(Repayment.paid_on, f)), f)
-    last_due = (select(func.max(Installment.due_date))
-                .where(Installment.loan_id == Loan.id, Installment.state != "cancelled")
-                .correlate(Loan).scalar_subquery())
+    received = LOANS.restrict_rows(
+        select(paid_key, money_sum(Repayment.amount).label("received"))
+        .select_from(Repayment).where(*in_range(Repayment.paid_on, f)), f, Repayment.loan_id)
     settled_key = LOANS.key(f, Loan.settled_on)
     early = LOANS.restrict(select(settled_key, func.count().label("early"))
                            .select_from(Loan)
-                           .where(Loan.state == "settled", Loan.settled_on < last_due,
-                                  *in_range(Loan.settled_on, f)), f)
+                           .where(Loan.state == "settled", *in_range(Loan.settled_on, f),
+                                  settled_early()), f)
     measures = merge(
         {k: {"installments": v["installments"], "due": money(v["due"]),
              "collected": money(v["collected"]), "on_time": money(v["on_time"])}
@@ -210,6 +208,18 @@ def repayments(f: Filters) -> Table:
     rows, totals = labelled(f.group, measures, derive, ["installments", "due", "collected",
                             "on_time", "received", "early"])
     return Table(REPAYMENT_COLUMNS, rows, totals)
+
+
+def settled_early():
+    """A settled loan counts as settled early when at least two of its installments were
+    not yet due on the day it was settled: the loan was paid off before its current
+    period's installment and more.  (Paying the last installment a few days early is not
+    an early settlement.)"""
+    later = (select(func.count()).select_from(Installment)
+             .where(Installment.loan_id == Loan.id, Installment.state != "cancelled",
+                    Installment.due_date > Loan.settled_on)
+             .correlate(Loan).scalar_subquery())
+    return later >= 2
 
 
 REPAYMENT_COLUMNS = [

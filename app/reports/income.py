@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.models import Application, Commission, Loan, ServiceFee
+from app.models import Application, Commission, ServiceFee
 
 from . import sql
 from .base import (
@@ -72,10 +72,10 @@ INCOME_COLUMNS = [
 
 def commissions(f: Filters) -> Table:
     def sums(condition, *extra):
-        stmt = LOANS.restrict(select(Commission.channel_id, Commission.staff_id,
-                                     money_sum(Commission.amount).label("amount"))
-                              .select_from(Commission).join(Loan, Loan.id == Commission.loan_id)
-                              .where(condition, *extra), f)
+        stmt = LOANS.restrict_rows(select(Commission.channel_id, Commission.staff_id,
+                                          money_sum(Commission.amount).label("amount"))
+                                   .select_from(Commission).where(condition, *extra), f,
+                                   Commission.loan_id)
         stmt = stmt.group_by(Commission.channel_id, Commission.staff_id)
         return {(r[0], r[1]): money(r[2]) for r in sql.reader().execute(stmt)}
 
