@@ -519,7 +519,7 @@ CREATE TABLE customer (
 	bank_name VARCHAR(64), 
 	bank_card VARCHAR(255), 
 	email VARCHAR(120), 
-	gender VARCHAR(1), 
+	gender VARCHAR(1) CONSTRAINT ck_customer_gender CHECK (gender IN ('M', 'F')), 
 	birth_date DATE, 
 	city VARCHAR(50), 
 	address VARCHAR(255), 

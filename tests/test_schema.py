@@ -49,3 +49,28 @@ def test_money_columns_are_numeric_18_2():
         col_type = Model.metadata.tables[table].c[column].type
         assert (col_type.precision, col_type.scale) == (18, 2), qualified
         assert col_type.asdecimal
+
+
+def test_every_code_list_column_is_held_to_its_codes_by_the_database(app):
+    """A column with a code list (``info["choices"]``) refuses any other value in the
+    database too, not only in the forms and the API: customer.gender 'Q' is refused."""
+    import pytest
+    from sqlalchemy import select, text
+    from sqlalchemy.exc import IntegrityError
+
+    from app.models import Customer
+
+    for table in Model.metadata.tables.values():
+        for column in table.columns:
+            if column.info.get("choices") is not None:
+                checks = [c for c in [*table.constraints, *column.constraints]
+                          if type(c).__name__ == "CheckConstraint"
+                          and f"{column.name} IN" in str(c.sqltext)]
+                assert checks, f"{table.name}.{column.name} has no CHECK for its codes"
+    with app.app_context():
+        customer_id = db.session.scalar(select(Customer.id).order_by(Customer.id))
+        with pytest.raises(IntegrityError):
+            db.session.execute(text("UPDATE customer SET gender = 'Q' WHERE id = :id"),
+                               {"id": customer_id})
+            db.session.flush()
+        db.session.rollback()

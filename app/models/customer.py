@@ -84,9 +84,9 @@ class Customer(OwnedMixin, TimestampMixin, VersionedMixin, Model):
     bank_name: Mapped[str | None] = mapped_column(String(64))
     bank_card: Mapped[str | None] = mapped_column(EncryptedString(), info={"mask": mask_card})
     email: Mapped[str | None] = mapped_column(String(120), info={"rule": email_error})
-    # A code list without a CHECK constraint (that would need a migration): the forms and
-    # the API hold it to the list.
-    gender: Mapped[str | None] = mapped_column(String(1), info={"choices": Gender})
+    gender: Mapped[str | None] = mapped_column(
+        String(1), CheckConstraint(Gender.check_sql("gender"), name="gender"),
+        info={"choices": Gender})
     birth_date: Mapped[dt.date | None] = mapped_column(Date, info={"rule": birth_date_error})
     city: Mapped[str | None] = mapped_column(String(50), index=True)
     address: Mapped[str | None] = mapped_column(String(255))

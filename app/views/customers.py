@@ -92,6 +92,5 @@ class CustomerView(SensitiveViewMixin, LoanDeskModelView):
         normalise_identity(item)
         super().pre_update(item)
 
-    formatters_columns = {"gender": lambda v: {"M": _l("Male"), "F": _l("Female")}.get(v, v or "")}
     related_views = [ContactView, FollowUpView, DocumentView, ConsentView, ApplicationView,
                      LoanView, ContractView]
