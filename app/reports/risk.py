@@ -29,7 +29,7 @@ from .base import (
 from .filters import Filters
 
 OUTSTANDING = ("active", "overdue")
-UNPAID_PAST_DUE = ("overdue", "written_off")
+UNPAID = ("due", "partial", "overdue", "written_off")
 VINTAGE_MONTHS = 12
 BUCKETS = (("b1_30", 1, 30), ("b31_60", 31, 60), ("b61_90", 61, 90), ("b90", 91, None))
 BUCKET_LABELS = {"b1_30": _l("1–30 days"), "b31_60": _l("31–60 days"),
@@ -98,12 +98,12 @@ def vintage(f: Filters) -> Table:
     # An installment ``dpd`` days late got there on due date + dpd; the loan, on the earliest.
     # Two indexed reads find the few late ones: those paid (or last refreshed) that late, by
     # ``max_dpd``; those still unpaid that long after their due date, by state and due date
-    # (the daily job turns every unpaid installment past its due date ``overdue``).
+    # (whether or not the daily job has marked them overdue yet).
     late = union_all(
         select(Installment.loan_id, Installment.due_date)
         .where(Installment.max_dpd >= f.dpd, Installment.state != "cancelled"),
         select(Installment.loan_id, Installment.due_date)
-        .where(Installment.state.in_(UNPAID_PAST_DUE),
+        .where(Installment.state.in_(UNPAID),
                Installment.due_date <= today - dt.timedelta(days=f.dpd))).subquery()
     first_late = (select(late.c.loan_id, func.min(late.c.due_date).label("due"))
                   .group_by(late.c.loan_id).subquery())
