@@ -19,6 +19,7 @@ from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.security.sqla.apis.user.api import UserApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -97,6 +98,34 @@ class LoanDeskSecurityManager(SecurityManager):
     def create_db(self) -> None:
         """Schema creation is Alembic's job, never FAB's ``create_all``."""
         return
+
+    # -- permission checks -------------------------------------------------------------
+    def exist_permission_on_roles(self, view_name: str, permission_name: str,
+                                  role_ids: list[int]) -> bool:
+        """FAB asks this for every menu entry and link it draws (50–80 times an HTML page),
+        one EXISTS query each — a third of a list page's time, found by the load test.
+        Within a request the roles' permissions are read once, in one query, and every
+        check answered from them; the next request reads them again, so a role edited by
+        an admin counts from the next page on."""
+        if not has_request_context():
+            return super().exist_permission_on_roles(view_name, permission_name, role_ids)
+        key = tuple(sorted(role_ids))
+        cache = request.environ.setdefault("loandesk.role_permissions", {})
+        if key not in cache:
+            cache[key] = self._role_permission_pairs(key)
+        return (view_name, permission_name) in cache[key]
+
+    def _role_permission_pairs(self, role_ids: tuple[int, ...]) -> frozenset[tuple[str, str]]:
+        """(view name, permission name) of every permission the roles hold."""
+        pv, role_pv = self.permissionview_model, assoc_permissionview_role
+        rows = self.session.execute(
+            select(self.viewmenu_model.name, self.permission_model.name)
+            .select_from(pv)
+            .join(self.viewmenu_model, self.viewmenu_model.id == pv.view_menu_id)
+            .join(self.permission_model, self.permission_model.id == pv.permission_id)
+            .join(role_pv, role_pv.c.permission_view_id == pv.id)
+            .where(role_pv.c.role_id.in_(role_ids)))
+        return frozenset((view, permission) for view, permission in rows)
 
     # -- passwords ---------------------------------------------------------------------
     def add_user(self, username, first_name, last_name, email, role=None, password="",
