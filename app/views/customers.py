@@ -71,7 +71,10 @@ class CustomerView(SensitiveViewMixin, LoanDeskModelView):
         *add_fieldsets,
         (_l("Record"), {"fields": ["last_followup_at", "created_at", "updated_at"]}),
     ]
-    base_order = ("created_at", "desc")
+    # Newest first by id (ids follow the intake order): a scoped list (a branch, a team, a
+    # salesperson) then reads its index in order — by created_at it sorted the whole
+    # branch (~40k rows of 200k: 56 ms on SQLite, found by the load test).
+    base_order = ("id", "desc")
     validators_columns = {
         "monthly_income": [non_negative(), money_in_range()],
         "monthly_debt_payment": [money_in_range()],
