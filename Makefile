@@ -77,23 +77,22 @@ extract-messages: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check app seed tests bench scripts config.py run.py
 
+# Every benchmark on SQLite and PostgreSQL, one table (bench/README.md): the seeded databases
+# are kept in .bench/ (PostgreSQL: a cluster of its own there, on port 54351 while it runs),
+# so only the first run seeds (~35 min); later runs take ~15 min.
 bench: setup
-	$(BIN)/python bench/bench_pages.py
-	$(BIN)/python bench/bench_schedule.py
-	$(BIN)/python bench/bench_contracts.py
-	$(BIN)/python bench/bench_daily.py
-	$(BIN)/python bench/bench_reports.py
+	bench/run
+
+# 50 staff sessions for 60 s against gunicorn (4 workers) on the 200k bench database, SQLite
+# (WAL) then PostgreSQL, through bench/run and its kept databases (loopback only;
+# LOAD_USERS= LOAD_SECONDS= change the load).
+loadtest: setup
+	bench/run --only loadtest --users $(or $(LOAD_USERS),50) --seconds $(or $(LOAD_SECONDS),60)
 
 # Backups: the database (SQLite online backup / pg_dump -Fc) and the uploads folder in one
 # archive with a manifest; BACKUP_DIR=… moves it from backups/. `make restore FILE=…` refuses a
 # database or uploads folder that is not empty unless FORCE=1 (which backs them up first).
 # (Order-only on the venv: a backup or restore never waits on a pip install.)
-# 50 staff sessions for 60 s against gunicorn (4 workers) on the bench database, SQLite then
-# PostgreSQL (loopback only; LOAD_USERS= LOAD_SECONDS= LOAD_CUSTOMERS= change the load).
-loadtest: setup
-	$(BIN)/python bench/load_test.py --users $(or $(LOAD_USERS),50) --seconds $(or $(LOAD_SECONDS),60) $(if $(LOAD_CUSTOMERS),--customers $(LOAD_CUSTOMERS))
-	scripts/with-postgres.sh $(BIN)/python bench/load_test.py --users $(or $(LOAD_USERS),50) --seconds $(or $(LOAD_SECONDS),60) $(if $(LOAD_CUSTOMERS),--customers $(LOAD_CUSTOMERS))
-
 backup: | $(VENV)/.installed
 	@$(BIN)/python scripts/backup.py backup $(if $(BACKUP_DIR),--dir "$(BACKUP_DIR)")
 

@@ -33,6 +33,7 @@ from sqlalchemy import event, func, select
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a plain script
 
 from app import create_app
+from bench import results
 from bench.seed_large import (
     DEFAULT_N,
     DEMO_PASSWORD,
@@ -276,6 +277,7 @@ def report(bench: Bench, url: str, baseline: float) -> int:
         if r["rss_jump"] > 20:
             why.append("MEMORY")
         misses += bool(why)
+        r["why"] = why
         print(f"{r['url']:<{width}} {r['status']:>6} {r['p50']:>8.1f} {r['p95']:>8.1f} "
               f"{r['kb']:>8.1f} {r['queries']:>5} {r['perms']:>5} {r['rss_jump']:>8.1f}  "
               f"{'PASS' if not why else 'FAIL ' + ','.join(why)}")
@@ -300,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="use the database as it is (no init, no seed)")
     parser.add_argument("--only", default="", help="only URLs containing this text")
     parser.add_argument("--user", default="admin", help="demo login to browse as")
+    results.add_option(parser)
     args = parser.parse_args(argv)
     args.only = args.only.lower()
     if not args.no_seed:
@@ -310,7 +313,27 @@ def main(argv: list[str] | None = None) -> int:
 
     with app.app_context():
         db.session.remove()
-    return 1 if report(bench, args.db, bench.baseline) else 0
+    misses = report(bench, args.db, bench.baseline)
+    results.write(args.results_json, "pages", results.database_kind(args.db),
+                  result_rows(bench, args))
+    return 1 if misses else 0
+
+
+def result_rows(bench: Bench, args) -> list[dict]:
+    """The rows for --results-json: each URL (its verdict as in the table), then peak RSS."""
+    size = f"{args.customers // 1000}k cust/app/loans"
+    rows = []
+    for r in bench.rows:
+        label = r["url"].split(" (whole:")[0] + (" (whole)" if "(whole:" in r["url"] else "")
+        if args.user != "admin":
+            label += f" [{args.user}]"
+        extra = f" [{','.join(r['why'])}]" if r["why"] else ""
+        rows.append(results.row(f"page {label}{extra}", size, r["p50"], r["p95"], TARGET_MS,
+                                not r["why"], key=f"page {label}"))
+    peak = peak_rss_mb()
+    rows.append(results.row("pages: peak RSS of the process", size, None, peak, MAX_RSS_MB,
+                            peak <= MAX_RSS_MB, unit="MB"))
+    return rows
 
 
 if __name__ == "__main__":
