@@ -101,11 +101,39 @@ def test_editing_keeps_the_stored_value_when_left_empty(app, client, auth):
         data = {"kind": c.kind, "name": c.name + "改", "status": c.status,
                 "credit_report_status": c.credit_report_status, "id_number": "",
                 "phone": "", "social_insurance_months": "0", "housing_fund_months": "0",
-                "overdue_count_24m": "0", "inquiries_6m": "0", "existing_loans": "0"}
+                "overdue_count_24m": "0", "inquiries_6m": "0", "existing_loans": "0",
+                **management_fields(c)}
     assert client.post(f"/customerview/edit/{pk}", data=data).status_code == 302
     with app.app_context():
         c = db.session.get(Customer, pk)
         assert (c.id_number, c.phone) == (id_number, phone) and c.name.endswith("改")
+
+
+def management_fields(c) -> dict:
+    """The owner, team, branch and channel selects as the edit form sends them."""
+    return {name: str(value) if value is not None else "__None" for name, value in (
+        ("owner", c.owner_id), ("team", c.team_id), ("branch", c.branch_id),
+        ("channel", c.channel_id))}
+
+
+def test_a_save_without_the_owner_does_not_clear_it(app, client, auth):
+    """A hand-made edit that leaves the owner out would set it to nothing: refused with
+    the reason, and the customer stays with its owner, team and branch (it used to be
+    saved: the check ran after a query had flushed the change)."""
+    pk, _, _ = _own_customer(app)
+    auth.login("sales1")
+    with app.app_context():
+        c = db.session.get(Customer, pk)
+        before = (c.owner_id, c.team_id, c.branch_id, c.name)
+        data = {"kind": c.kind, "name": c.name + "改", "status": c.status,
+                "credit_report_status": c.credit_report_status,
+                "social_insurance_months": "0", "housing_fund_months": "0",
+                "overdue_count_24m": "0", "inquiries_6m": "0", "existing_loans": "0"}
+    response = client.post(f"/customerview/edit/{pk}", data=data, follow_redirects=True)
+    assert "只有经理可以将记录改派给其他员工" in response.get_data(as_text=True)
+    with app.app_context():
+        c = db.session.get(Customer, pk)
+        assert (c.owner_id, c.team_id, c.branch_id, c.name) == before
 
 
 def test_find_a_customer_by_exact_phone(app, client, auth):
@@ -124,7 +152,8 @@ def test_changes_are_audited_with_old_and_new_values_masked(app, client, auth):
         data = {"kind": c.kind, "name": c.name, "status": c.status,
                 "credit_report_status": c.credit_report_status, "phone": "13711112222",
                 "city": "宁德", "social_insurance_months": "0", "housing_fund_months": "0",
-                "overdue_count_24m": "0", "inquiries_6m": "0", "existing_loans": "0"}
+                "overdue_count_24m": "0", "inquiries_6m": "0", "existing_loans": "0",
+                **management_fields(c)}
     client.post(f"/customerview/edit/{pk}", data=data)
     with app.app_context():
         entry = db.session.query(AuditLog).filter_by(action="update", entity="customer",

@@ -144,7 +144,11 @@ class OwnedMixin:
 
     @declared_attr
     def owner(cls):
-        return relationship("Staff", foreign_keys=f"{cls.__name__}.owner_id")
+        # active_history: a form that sets the owner (even to nothing) is compared with the
+        # owner as stored, loaded first if need be, so the ownership check sees the change
+        # (an unloaded owner replaced by None looked unchanged and was saved).
+        return relationship("Staff", foreign_keys=f"{cls.__name__}.owner_id",
+                            active_history=True)
 
     @declared_attr
     def team(cls):

@@ -307,12 +307,18 @@ class LoanDeskModelView(ModelView):
         return item
 
     # -- Ownership and scope of what a form saves -----------------------------------------
+    # The checks run with autoflush off: a query they make (the permission check, the
+    # row version) must not write the form's changes before they are judged — a flush
+    # resets the changes' history, and an owner cleared by the form then looked unchanged
+    # and was saved (the record left its owner's scope).
     def pre_add(self, item) -> None:
-        self._check_ownership(item, creating=True)
+        with db.session.no_autoflush:
+            self._check_ownership(item, creating=True)
 
     def pre_update(self, item) -> None:
-        check_unchanged(item)
-        self._check_ownership(item, creating=False)
+        with db.session.no_autoflush:
+            check_unchanged(item)
+            self._check_ownership(item, creating=False)
 
     @property
     def database_error_message(self):
