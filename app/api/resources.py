@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from flask import request
 from flask_appbuilder.api import expose, protect, safe
+from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_babel import gettext
 
-from app.views.base import ModelInterface as SQLAInterface
+from app.views.base import ModelInterface
 
 from ..contracts.service import ContractRefused, create_draft
 from ..contracts.views import pdf_response
@@ -34,6 +35,12 @@ from ..permissions import MODEL_API_METHODS, refuse
 from ..sensitive import unmask
 from .base import LoanDeskRestApi
 from .openapi import MONEY
+
+
+class SQLAInterface(ModelInterface):
+    """The API's data interface: its filters on moments take UTC, as the API sends them."""
+
+    filter_converter_class = SQLAFilterConverter
 
 
 class CustomerApi(LoanDeskRestApi):

@@ -43,6 +43,7 @@ from ..sensitive import (
 )
 from ..versioning import ChangedMeanwhile, VersionField, changed_message, check_unchanged
 from .fields import AjaxSelectField, CodedSelectField, LocalDateTimeField, firm_minute_now
+from .filters import FirmClockFilterConverter
 from .labels import COLUMN_LABELS
 from .validators import with_column_rules
 
@@ -54,8 +55,10 @@ READ_ONLY = NEVER | {"add", "edit", "delete"}
 
 class ModelInterface(SQLAInterface):
     """FAB's data interface, loading the many-to-one relations a list shows in one query
-    each (``selectinload``) instead of one query per row and relation."""
+    each (``selectinload``) instead of one query per row and relation; its list filters on
+    moments read the firm's clock (``filters.py``)."""
 
+    filter_converter_class = FirmClockFilterConverter
     eager: tuple[str, ...] = ()
 
     def query(self, filters=None, order_column="", order_direction="", page=None,
