@@ -113,3 +113,45 @@ def test_a_valid_new_customer_is_stored_normalised(app, client, auth):
     with app.app_context():
         c = db.session.query(Customer).filter_by(name="规范化").one()
         assert c.id_number == id_number.upper() and c.phone == "13800007777"
+        # left empty, the date of birth and the sex are the ID number's: 1992-03-04, and
+        # the 17th digit of 321 is odd: a man
+        assert (c.birth_date, c.gender) == (dt.date(1992, 3, 4), "M")
+
+
+# GB 11643's own example: 11010519491231002X, born 1949-12-31, 17th digit 2 (even): a woman
+EXAMPLE_ID = "11010519491231002X"
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("birth_date", "1949-12-30", "1949-12-31"),
+    ("gender", "M", "woman"),
+])
+def test_a_birth_date_or_sex_the_id_number_contradicts_is_refused(app, client, auth, field,
+                                                                   value, message):
+    auth.login("sales1")
+    client.get("/lang/en")
+    data = {**BASE, "name": "矛盾", "id_number": EXAMPLE_ID, "phone": "13500008888",
+            field: value}
+    before = _count(app)
+    response = client.post("/customerview/add", data=data)
+    client.get("/lang/zh_CN")
+    assert response.status_code == 200
+    assert any(message in e for e in _errors(response.get_data(as_text=True)))
+    assert _count(app) == before
+
+
+def test_the_api_refuses_a_contradicting_birth_date_and_fills_an_empty_one(app, client, auth):
+    headers = {"Authorization": f"Bearer {auth.token('sales1')}"}
+    body = {"kind": "person", "name": "接口", "id_number": EXAMPLE_ID, "phone": "13500009999",
+            "status": "lead"}
+    refused = client.post("/api/v1/customers/", headers=headers,
+                          json={**body, "birth_date": "1950-01-01", "gender": "F"})
+    assert refused.status_code == 422
+    assert set(refused.get_json()["message"]) == {"birth_date"}
+    created = client.post("/api/v1/customers/", headers=headers, json=body)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    with app.app_context():
+        c = db.session.get(Customer, created.get_json()["id"])
+        assert (c.birth_date, c.gender) == (dt.date(1949, 12, 31), "F")
+        db.session.delete(c)
+        db.session.commit()

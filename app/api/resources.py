@@ -60,7 +60,8 @@ class CustomerApi(LoanDeskRestApi):
     def _check_identity(self, item, creating: bool) -> None:
         normalise_identity(item)
         errors = identity_errors(item.kind, item.id_number, item.credit_code, item.phone,
-                                 own_id=None if creating else item.id, creating=creating)
+                                 own_id=None if creating else item.id, creating=creating,
+                                 birth_date=item.birth_date, gender=item.gender)
         if errors:
             refuse(item, creating=creating, reason=errors)
 

@@ -58,6 +58,15 @@ def id_number_error(s: str, today: date | None = None) -> str | None:
     return None
 
 
+def id_number_facts(s: str) -> tuple[date, str] | None:
+    """The birth date and sex ("M" / "F": the 17th digit odd / even) a valid resident ID
+    number states, or ``None`` for an invalid one."""
+    if id_number_error(s) is not None:
+        return None
+    value = normalize_id_number(s)
+    return _birth_date(value[6:14]), "M" if int(value[16]) % 2 else "F"
+
+
 def make_id_number(region: str, birth: date, seq: int) -> str:
     """A valid ID for demo data: 6-digit region, birth date, 3-digit sequence (odd = male)."""
     if len(region) != 6 or not region.isdigit():

@@ -7,6 +7,8 @@ unique keys on the search hashes hold the line when two people submit at the sam
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import request
 from flask_babel import gettext
 from sqlalchemy import select
@@ -15,6 +17,7 @@ from app.crypto import search_hash
 from app.domain.validators import (
     credit_code_error,
     id_number_error,
+    id_number_facts,
     mobile_error,
     normalize_id_number,
     normalize_mobile,
@@ -26,13 +29,17 @@ from app.models import Customer, Staff
 
 def identity_errors(kind: str, id_number: str | None, credit_code: str | None,
                     phone: str | None, own_id: int | None = None,
-                    creating: bool = True) -> dict[str, str]:
-    """{field: translated message} for bad or already-registered identifiers.  On an edit,
-    an empty ID number or phone means "keep the stored one"."""
+                    creating: bool = True, birth_date: dt.date | None = None,
+                    gender: str | None = None) -> dict[str, str]:
+    """{field: translated message} for bad or already-registered identifiers, and a date of
+    birth or sex that the ID number contradicts.  On an edit, an empty ID number or phone
+    means "keep the stored one"."""
     errors: dict[str, str] = {}
     if kind == "person" and id_number:
         if (problem := id_number_error(id_number)) is not None:
             errors["id_number"] = gettext(problem)
+        else:
+            errors.update(_agreement_errors(id_number, birth_date, gender))
     elif kind == "person" and creating:
         errors["id_number"] = gettext("A person needs an ID number.")
     if kind == "enterprise":
@@ -56,6 +63,19 @@ def identity_errors(kind: str, id_number: str | None, credit_code: str | None,
         owner = _existing_owner(Customer.credit_code, credit_code.strip().upper(), own_id)
         if owner is not None:
             errors["credit_code"] = owner
+    return errors
+
+
+def _agreement_errors(id_number: str, birth_date, gender) -> dict[str, str]:
+    """The ID number states the date of birth and the sex: typed ones must agree."""
+    born, sex = id_number_facts(id_number)
+    errors = {}
+    if isinstance(birth_date, dt.date) and birth_date != born:
+        errors["birth_date"] = gettext(
+            "The ID number gives %(date)s as the date of birth.", date=born.isoformat())
+    if gender in ("M", "F") and gender != sex:
+        errors["gender"] = gettext("The ID number is a man's.") if sex == "M" else gettext(
+            "The ID number is a woman's.")
     return errors
 
 
@@ -85,7 +105,9 @@ def with_identity_checks(form_class):
             errors = identity_errors(
                 self.kind.data, _typed(self, "id_number"), _typed(self, "credit_code"),
                 _typed(self, "phone"), own_id=int(own_id) if own_id else None,
-                creating=own_id is None)
+                creating=own_id is None,
+                birth_date=getattr(getattr(self, "birth_date", None), "data", None),
+                gender=getattr(getattr(self, "gender", None), "data", None))
             for field, message in errors.items():
                 getattr(self, field).errors = [*getattr(self, field).errors, message]
             return ok and not errors
@@ -102,12 +124,17 @@ def _typed(form, name):
 
 
 def normalise_identity(customer: Customer) -> None:
-    """Store identifiers in one canonical form, so their hashes match however typed, and
-    the name without the blanks around it."""
+    """Store identifiers in one canonical form, so their hashes match however typed, the
+    name without the blanks around it, and a person's date of birth and sex from the ID
+    number when left empty."""
     if isinstance(customer.name, str):
         customer.name = normalize_name(customer.name)
     if customer.id_number:
         customer.id_number = normalize_id_number(customer.id_number)
+        facts = id_number_facts(customer.id_number) if customer.kind == "person" else None
+        if facts is not None:  # what the ID number states fills what was left empty
+            customer.birth_date = customer.birth_date or facts[0]
+            customer.gender = customer.gender or facts[1]
     if customer.phone:
         customer.phone = normalize_mobile(customer.phone)
     if customer.credit_code:
