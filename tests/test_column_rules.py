@@ -39,3 +39,26 @@ def test_the_demo_data_passes_every_column_rule(app):
     assert checked > 1000  # the demo book is there
     assert not refused, refused[:10]
 
+
+
+def test_a_contact_name_is_stored_without_the_blanks_around_it(app, client, auth):
+    """The forms keep a name the way the API does: " 李四\u3000" (a full-width space too)
+    is stored as "李四"."""
+    from app.models import Contact, Customer, Staff
+
+    with app.app_context():
+        sales1 = app.appbuilder.sm.find_user(username="sales1")
+        staff = db.session.scalar(select(Staff).where(Staff.user_id == sales1.id))
+        customer_id = db.session.scalar(select(Customer.id).where(
+            Customer.owner_id == staff.id).order_by(Customer.id))
+    auth.login("sales1")
+    response = client.post("/contactview/add", data={
+        "customer": str(customer_id), "name": " 李四\u3000", "relation": "同事",
+        "phone": "13612345678"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    with app.app_context():
+        contact = db.session.scalars(select(Contact).where(Contact.customer_id == customer_id)
+                                     .order_by(Contact.id.desc())).first()
+        assert contact.name == "李四"
+        db.session.delete(contact)
+        db.session.commit()

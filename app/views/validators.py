@@ -13,6 +13,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
+from ..domain.validators import legal_name_error, normalize_name
 from ..models.rules import column_error, model_column
 
 MAX_MONTHS = 360
@@ -67,6 +68,8 @@ def with_column_rules(form_class, model):
                 column = model_column(model, field.name)
                 if column is None or field.errors:
                     continue
+                if column.info.get("rule") is legal_name_error and isinstance(field.data, str):
+                    field.data = normalize_name(field.data)  # a name is kept without blanks
                 value = getattr(field, "typed", field.data)  # a sensitive field: as typed
                 if (problem := column_error(column, value)) is not None:
                     field.errors = [*field.errors, gettext(problem)]
