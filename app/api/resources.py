@@ -11,7 +11,7 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_babel import gettext
 
-from app.views.base import ModelInterface
+from app.views.datamodel import ModelInterface
 
 from ..contracts.service import ContractRefused, create_draft
 from ..contracts.views import pdf_response

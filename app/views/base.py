@@ -16,14 +16,11 @@ from decimal import Decimal
 
 from flask import Response, abort, g, request, stream_with_context
 from flask_appbuilder import ModelView, expose, has_access
-from flask_appbuilder.exceptions import DatabaseException
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, DateTime, Numeric
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField
 from wtforms.validators import InputRequired, Optional
 
@@ -41,9 +38,9 @@ from ..sensitive import (
     hashed_filter_class,
     masked,
 )
-from ..versioning import ChangedMeanwhile, VersionField, changed_message, check_unchanged
+from ..versioning import VersionField, changed_message, check_unchanged
+from .datamodel import ModelInterface
 from .fields import AjaxSelectField, CodedSelectField, LocalDateTimeField, firm_minute_now
-from .filters import FirmClockFilterConverter
 from .labels import COLUMN_LABELS
 from .validators import with_column_rules
 
@@ -51,44 +48,6 @@ CSV_BATCH = 500
 # FAB routes LoanDesk never serves (see LoanDeskModelView.exclude_route_methods).
 NEVER = frozenset({"download", "action", "action_post"})
 READ_ONLY = NEVER | {"add", "edit", "delete"}
-
-
-class ModelInterface(SQLAInterface):
-    """FAB's data interface, loading the many-to-one relations a list shows in one query
-    each (``selectinload``) instead of one query per row and relation; its list filters on
-    moments read the firm's clock (``filters.py``)."""
-
-    filter_converter_class = FirmClockFilterConverter
-    eager: tuple[str, ...] = ()
-
-    def query(self, filters=None, order_column="", order_direction="", page=None,
-              page_size=None, select_columns=None, outer_default_load=False):
-        if not self.eager or select_columns:
-            return super().query(filters, order_column, order_direction, page, page_size,
-                                 select_columns, outer_default_load)
-        count = self.query_count(self.session.query(self.obj), filters)
-        query = self.session.query(self.obj).options(
-            *(selectinload(getattr(self.obj, name)) for name in self.eager))
-        query = self.apply_all(query, filters, order_column, order_direction, page,
-                               page_size)
-        return count, query.all()
-
-    def add(self, item, commit: bool = True) -> None:
-        try:
-            super().add(item, commit)  # rolls back, then re-raises the driver's error
-        except SQLAlchemyError as error:
-            # FAB's add form flashes str(error), its API answers "Database exception
-            # occurred: <error>": the SQL statement and every value.  Both show this instead.
-            raise OwnershipRefused(save_refused()) from error
-
-    def edit(self, item, commit: bool = True) -> None:
-        try:
-            super().edit(item, commit)
-        except DatabaseException as error:
-            if isinstance(error.__cause__, StaleDataError):  # saved by someone meanwhile
-                g.changed_meanwhile = True
-                raise ChangedMeanwhile(changed_message()) from error
-            raise OwnershipRefused(save_refused()) from error.__cause__
 
 
 def _database_errors_refused(hook):
