@@ -79,7 +79,7 @@ lint: $(VENV)/.installed
 
 # Every benchmark on SQLite and PostgreSQL, one table (bench/README.md): the seeded databases
 # are kept in .bench/ (PostgreSQL: a cluster of its own there, on port 54351 while it runs),
-# so only the first run seeds (~35 min); later runs take ~15 min.
+# so only the first run seeds (~40 min on 2 cores); later runs take ~12 min.
 bench: setup
 	bench/run
 

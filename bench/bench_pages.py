@@ -75,7 +75,9 @@ class QueryCounter:
     each); those are counted apart so the data queries of the view itself stand out.
     """
 
-    PERMISSION_SQL = "SELECT EXISTS (SELECT 1 FROM ab_permission_view"
+    PERMISSION_SQL = ("SELECT EXISTS (SELECT 1 FROM ab_permission_view",
+                      # app/security.py: the roles' permissions, read once per request
+                      "SELECT ab_view_menu.name, ab_permission.name")
 
     def __init__(self, engine):
         self.count = self.permission_checks = 0
