@@ -47,6 +47,7 @@ from sqlalchemy import event, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a plain script
 
 from app import create_app
+from bench import results
 from bench.bench_pages import peak_rss_mb, percentile, rss_mb
 from bench.seed_large import APP_PREFIX, DEMO_PASSWORD, bench_config
 
@@ -155,7 +156,7 @@ class Bench:
                 cur = raw.cursor()
                 start = time.perf_counter()
                 cur.execute(statement, params)
-                fetched = len(cur.fetchall())
+                fetched = len(cur.fetchall()) if cur.description else 0  # SET: none
                 timed.append(((time.perf_counter() - start) * 1000, statement, params, fetched))
                 cur.close()
             raw.rollback()
@@ -312,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="use the database as it is (no init, no seed)")
     parser.add_argument("--only", default="", help="only operations whose label contains this")
     parser.add_argument("--users", default=",".join(USERS), help="comma-separated logins")
+    results.add_option(parser)
     args = parser.parse_args(argv)
     seed_s = 0.0 if args.no_seed else prepare_database(args.db, args.applications, args.loans)
     code = code_version()  # before create_app loads the reports: the code measured
@@ -342,6 +344,13 @@ def main(argv: list[str] | None = None) -> int:
                       f"{row['p50'] or 0:7.0f} ms  p95 {row['p95'] or 0:7.0f} ms", flush=True)
     wall = time.perf_counter() - started
     misses = report(bench, args.db, seed_s, baseline, wall, load, code)
+    results.write(args.results_json, "reports", "PostgreSQL" if postgres else "SQLite", [
+        results.row(f"report {r['op']} [{r['user']}]"
+                    + ("" if r["status"] == 200 else f" [ERROR {r['status']}]"),
+                    r["size"], r["p50"], r["p95"], r["target"],
+                    r["status"] == 200 and r["p95"] is not None and r["p95"] <= r["target"],
+                    enforced=postgres or r["status"] != 200,
+                    key=f"report {r['op']} [{r['user']}]") for r in bench.rows])
     return 1 if misses else 0
 
 

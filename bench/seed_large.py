@@ -23,6 +23,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import sqlite3
 import sys
 import tempfile
 import time
@@ -108,6 +109,12 @@ def init_schema(url: str):
     result = app.test_cli_runner().invoke(args=["loandesk", "init"])
     if result.exit_code != 0:
         raise SystemExit(f"loandesk init failed: {result.output}{result.exception!r}")
+    from app.extensions import db
+
+    with app.app_context():
+        # No app connection left open: the bulk engine (_engine) takes SQLite out of the
+        # app's WAL mode, which needs the file to itself.
+        db.engine.dispose()
     return app
 
 
@@ -119,7 +126,10 @@ def _engine(url: str):
         def _pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA synchronous=OFF")
-            cur.execute("PRAGMA journal_mode=MEMORY")
+            try:  # a bulk transaction's rollback journal in memory, not a WAL as big as it
+                cur.execute("PRAGMA journal_mode=MEMORY")
+            except sqlite3.OperationalError:  # another connection is open: stay in WAL
+                pass
             cur.execute("PRAGMA cache_size=-200000")
             cur.close()
     return engine
@@ -259,7 +269,7 @@ def applications_and_loans(rng, ref: Reference, n: int, today: dt.date, cust: li
             "outstanding_principal": outstanding, "customer_credit": money(0),
             "days_past_due": dpd,
             "settled_on": schedule[-1]["paid_on"] if loan_state == "settled" else None,
-            "owner_id": c[1], "team_id": c[2], "branch_id": c[3],
+            "owner_id": c[1], "team_id": c[2], "branch_id": c[3], "channel_id": c[4],
             "created_at": dt.datetime.combine(start, dt.time(11)),
             "updated_at": dt.datetime.combine(start, dt.time(11))}
         fee = {
@@ -520,8 +530,8 @@ BOOK_COLUMNS = {
         "principal", "annual_rate", "apr", "months", "method", "day_count", "grace_months",
         "overdue_rate", "start_date", "first_due_date", "disbursed_on", "disbursed_amount",
         "funder_reference", "state", "outstanding_principal", "customer_credit",
-        "days_past_due", "settled_on", "owner_id", "team_id", "branch_id", "created_at",
-        "updated_at"),
+        "days_past_due", "settled_on", "owner_id", "team_id", "branch_id", "channel_id",
+        "created_at", "updated_at"),
     "service_fee": (
         "id", "application_id", "loan_id", "basis", "rate", "amount", "due_on_event",
         "due_date", "state", "received_on", "refunded_on", "refund_rule", "refund_amount",
@@ -904,7 +914,7 @@ class BookMaker:
             f"FR{loan_no:09d}" if disbursed else None, loan_state,
             outstanding / 100 if disbursed else 0.0, 0.0, worst,
             settled_on.isoformat() if settled_on else None, owner.id, owner.team_id,
-            owner.branch_id, created_s, created_s)))
+            owner.branch_id, channel_id, created_s, created_s)))
         # The service fee: received at disbursement (mostly), now and then refunded.
         fee_id = self.next_fee
         self.next_fee += 1
