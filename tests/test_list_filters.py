@@ -47,8 +47,8 @@ def test_the_apis_filters_on_moments_take_utc(app, client, auth):
     headers = {"Authorization": f"Bearer {auth.token('admin')}"}
 
     def numbers(after: dt.datetime) -> list[str]:
-        q = ("(filters:!((col:created_at,opr:gt,value:'%s')),page_size:100)"
-             % after.strftime("%Y-%m-%d %H:%M:%S"))
+        moment = after.strftime("%Y-%m-%d %H:%M:%S")
+        q = f"(filters:!((col:created_at,opr:gt,value:'{moment}')),page_size:100)"
         response = client.get("/api/v1/applications/", query_string={"q": q},
                               headers=headers)
         assert response.status_code == 200, response.get_data(as_text=True)
