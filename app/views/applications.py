@@ -4,7 +4,6 @@ from flask import flash
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db
 from ..intake.applications import prepare
 from ..intake.scorecards import card_of, edit_as_new_version, in_use
 from ..intake.views import ApplicationReviewMixin
@@ -77,15 +76,8 @@ class ApplicationView(ApplicationReviewMixin, LoanDeskModelView):
     show_columns = ["number", "state", *edit_columns, "team", "branch", "submitted_at",
                     "decided_at", "created_at", "updated_at"]
 
-    def pre_add(self, item):
-        with db.session.no_autoflush:  # see LoanDeskModelView.pre_update
-            prepare(item, creating=True, may_reassign=self._may_reassign())
-            super().pre_add(item)
-
-    def pre_update(self, item):
-        with db.session.no_autoflush:
-            prepare(item, creating=False, may_reassign=self._may_reassign())
-            super().pre_update(item)
+    def prepare_item(self, item, creating: bool) -> None:
+        prepare(item, creating=creating, may_reassign=self._may_reassign())
 
     def _may_reassign(self):
         return self.appbuilder.sm.has_access("can_reassign", "Application")

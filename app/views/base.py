@@ -275,12 +275,18 @@ class LoanDeskModelView(ModelView):
     # and was saved (the record left its owner's scope).
     def pre_add(self, item) -> None:
         with db.session.no_autoflush:
+            self.prepare_item(item, creating=True)
             self._check_ownership(item, creating=True)
 
     def pre_update(self, item) -> None:
         with db.session.no_autoflush:
+            self.prepare_item(item, creating=False)
             check_unchanged(item)
             self._check_ownership(item, creating=False)
+
+    def prepare_item(self, item, creating: bool) -> None:
+        """A view's own preparation of what a form saves (normalising, its rules), run
+        first, under the same no-autoflush as the checks."""
 
     @property
     def database_error_message(self):

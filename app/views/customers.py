@@ -2,7 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db
 from ..intake.identity import normalise_identity, with_identity_checks
 from ..models import Consent, Contact, Customer, FollowUp
 from .applications import ApplicationView
@@ -88,15 +87,8 @@ class CustomerView(SensitiveViewMixin, LoanDeskModelView):
         self.add_form = with_identity_checks(self.add_form)
         self.edit_form = with_identity_checks(self.edit_form)
 
-    def pre_add(self, item):
-        with db.session.no_autoflush:  # see LoanDeskModelView.pre_update
-            normalise_identity(item)
-            super().pre_add(item)
-
-    def pre_update(self, item):
-        with db.session.no_autoflush:
-            normalise_identity(item)
-            super().pre_update(item)
+    def prepare_item(self, item, creating: bool) -> None:
+        normalise_identity(item)
 
     related_views = [ContactView, FollowUpView, DocumentView, ConsentView, ApplicationView,
                      LoanView, ContractView]
