@@ -18,6 +18,7 @@ GRAINS = ("day", "week", "month")
 GROUPS = GRAINS + ("branch", "team", "staff", "channel", "product", "funder")
 ID_FIELDS = ("branch", "team", "staff", "product", "funder", "channel")
 DPD_CHOICES = (1, 30, 60, 90)
+PRESETS = ("this_month", "last_month", "this_quarter", "this_year")  # 本月 上月 本季度 本年
 MAX_DAYS = 3660  # ten years: longer ranges are refused rather than left to run
 
 
@@ -50,6 +51,36 @@ def month_start(day: dt.date, back: int = 0) -> dt.date:
     """The first day of ``day``'s month, ``back`` months earlier."""
     index = day.year * 12 + day.month - 1 - back
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s month."""
+    return month_start(day, -1) - dt.timedelta(days=1)
+
+
+def preset_range(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of a preset period (whole calendar periods, so "this
+    quarter" runs to the quarter's last day even when that is still ahead)."""
+    if preset == "this_month":
+        start = month_start(today)
+        return start, month_end(start)
+    if preset == "last_month":
+        start = month_start(today, 1)
+        return start, month_end(start)
+    if preset == "this_quarter":
+        start = dt.date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+        return start, month_end(month_start(start, -2))
+    if preset == "this_year":
+        return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+    raise ValueError(f"unknown preset {preset!r}")
+
+
+def active_preset(date_from: dt.date | None, date_to: dt.date, today: dt.date) -> str | None:
+    """The preset whose range the filters' dates are exactly, if any."""
+    for preset in PRESETS:
+        if preset_range(preset, today) == (date_from, date_to):
+            return preset
+    return None
 
 
 def default_from(kind: str, today: dt.date) -> dt.date | None:

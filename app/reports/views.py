@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, request
+from urllib.parse import quote
+
+from flask import Response, abort, flash, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.security.sqla.models import Role, assoc_user_role
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.audit import record
 from app.domain import DomainError
 from app.errors import field_errors
 from app.extensions import db
+from app.loans import business_today
 from app.models import Branch, Channel, Funder, LoanProduct, Staff, Team
 from app.scoping import ALL, BRANCH, TEAM, current_scope
 from app.settings import firm_setting
@@ -20,15 +24,40 @@ from app.settings import firm_setting
 from .base import GROUP_LABELS
 from .dashboard import dashboard_data
 from .definitions import REPORTS
-from .export import display, group_label, to_csv, to_pdf, to_xlsx
-from .filters import DPD_CHOICES, GROUPS, Filters, parse_filters
+from .export import display, download_names, group_label, to_csv, to_pdf, to_xlsx
+from .filters import (
+    DPD_CHOICES,
+    GROUPS,
+    ID_FIELDS,
+    PRESETS,
+    Filters,
+    active_preset,
+    parse_filters,
+    preset_range,
+)
 
 FILTER_LABELS = {"branch": _l("Branch"), "team": _l("Team"), "staff": _l("Salesperson"),
                  "product": _l("Product"), "funder": _l("Funder"), "channel": _l("Channel")}
+PRESET_LABELS = {"this_month": _l("This month"), "last_month": _l("Last month"),
+                 "this_quarter": _l("This quarter"), "this_year": _l("This year")}
+# Roles whose holders never own a customer or an application (seed/roles.py): reach alone
+# cannot tell, since Finance reaches a branch and owns nothing.
+NEVER_OWN = ("Admin", "Auditor", "Reviewer", "Finance")
 
 
 def report_filters(report) -> Filters:
     return parse_filters(request.args, default_range=report.default_range)
+
+
+def record_owners():
+    """Staff who can own records: active profiles, either without a login (their records
+    were given to them) or with a login holding at least one role that owns records."""
+    owning_logins = (select(assoc_user_role.c.user_id)
+                     .join(Role, Role.id == assoc_user_role.c.role_id)
+                     .where(Role.name.not_in(NEVER_OWN)))
+    return select(Staff.id, Staff.full_name).where(
+        Staff.active.is_(True),
+        or_(Staff.user_id.is_(None), Staff.user_id.in_(owning_logins)))
 
 
 def filter_options() -> dict[str, list[tuple[int, str]]]:
@@ -36,7 +65,7 @@ def filter_options() -> dict[str, list[tuple[int, str]]]:
     scope = current_scope()
     staff = scope.staff
     branches, teams, people = select(Branch.id, Branch.name), select(Team.id, Team.name), \
-        select(Staff.id, Staff.full_name)
+        record_owners()
     if scope.level != ALL:
         if staff is None or scope.level is None:
             branches, teams, people = (q.where(False) for q in (branches, teams, people))
@@ -69,6 +98,21 @@ def describe(filters: Filters, options: dict) -> list[str]:
             names = dict(options.get(name, []))
             parts.append(f"{label}: {names.get(value, value)}")
     return parts
+
+
+def preset_links(report, filters: Filters | None) -> list[dict]:
+    """本月 / 上月 / 本季度 / 本年 as links to the same report with those dates, every other
+    filter kept; the one matching the dates shown is marked active."""
+    today = business_today()
+    kept = {k: v for k, v in request.args.items() if k in ("group", "dpd", *ID_FIELDS)}
+    active = active_preset(filters.date_from, filters.date_to, today) if filters else None
+    links = []
+    for preset in PRESETS:
+        start, end = preset_range(preset, today)
+        links.append({"code": preset, "label": PRESET_LABELS[preset], "active": preset == active,
+                      "href": url_for("ReportsView.show", name=report.name, **kept,
+                                      **{"from": start.isoformat(), "to": end.isoformat()})})
+    return links
 
 
 class ReportsView(BaseView):
@@ -105,7 +149,7 @@ class ReportsView(BaseView):
             "loandesk/report.html", report=report, filters=filters, table=table,
             errors=errors, args=request.args, options=options, filter_labels=FILTER_LABELS,
             groups=[(g, GROUP_LABELS[g]) for g in GROUPS], dpd_choices=DPD_CHOICES,
-            display=display, title=report.title,
+            display=display, title=report.title, presets=preset_links(report, filters),
             table_group_label=group_label(report, filters) if filters else "",
             can_export=self.appbuilder.sm.has_access("can_export", "Report"),
             export_args=filters.as_args() if filters else {})
@@ -125,21 +169,27 @@ class ReportsView(BaseView):
         record("export", entity="Report", record_id=name,
                changes={"format": fmt, **filters.as_args()})
         db.session.commit()
-        stem = f"{report.name}-{filters.date_to:%Y%m%d}"
+        names = download_names(report, filters, fmt)
         if fmt == "csv":
-            return _download(to_csv(report, filters, table), "text/csv; charset=utf-8",
-                             f"{stem}.csv")
+            return _download(to_csv(report, filters, table), "text/csv; charset=utf-8", names)
+        filter_text = describe(filters, filter_options())
         if fmt == "xlsx":
-            return _download(to_xlsx(report, filters, table), "application/vnd.openxmlformats-"
-                             "officedocument.spreadsheetml.sheet", f"{stem}.xlsx")
+            return _download(to_xlsx(report, filters, table, filter_text=filter_text),
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml"
+                             ".sheet", names)
         pdf = to_pdf(report, filters, table, firm=firm_setting("firm.name", ""),
-                     filter_text=describe(filters, filter_options()))
-        return _download(pdf, "application/pdf", f"{stem}.pdf")
+                     filter_text=filter_text)
+        return _download(pdf, "application/pdf", names)
 
 
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
+def _download(body: bytes, mimetype: str, names: tuple[str, str]) -> Response:
+    """An attachment named in the interface language (RFC 5987 ``filename*``), with an
+    ASCII ``filename`` for the clients that read only that."""
+    name, fallback = names
     response = Response(body, content_type=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; "
+        f"filename*=UTF-8''{quote(name, safe='!#$&+^`|~')}")
     return response
 
 
