@@ -276,3 +276,169 @@ def test_an_english_rendering_exists_for_foreign_funders(app, client, auth):
     assert "binding text" in text
     chinese = _text(_pdf(client, auth, contract["id"]).data)[0]
     assert "借款合同" in chinese  # the Chinese contract is unaffected by the UI language
+
+
+# -- The signature block, the contract page, the loan's contract list -----------------------
+
+def _lines_at(page):
+    """The signature page's text lines with where each starts: pypdf hands text in runs,
+    each with its line's origin; runs of one origin are one line."""
+    lines: dict[tuple[float, float], str] = {}
+
+    def visit(text, cm, _tm, _font, _size):
+        key = (round(cm[4], 1), round(cm[5], 1))
+        lines[key] = lines.get(key, "") + text
+
+    page.extract_text(visitor_text=visit)
+    return [(x, y, text.strip()) for (x, y), text in lines.items() if text.strip()]
+
+
+def _longest_funder_loan(app):
+    """A disbursed demo loan of the funder with the longest name (the micro-lender's)."""
+    from app.models import Funder
+
+    with app.app_context():
+        funder = max(db.session.query(Funder).all(), key=lambda f: len(f.name))
+        assert funder.name == "福州市鼓楼区鑫源小额贷款有限公司"  # 16 characters
+        loan = db.session.query(Loan).filter(Loan.funder_id == funder.id,
+                                             Loan.disbursed_on.isnot(None)).first()
+        return loan.id, funder.name, loan.customer.name
+
+
+def _firm_name(app):
+    from app.models import FirmSetting
+
+    with app.app_context():
+        return db.session.query(FirmSetting).filter_by(key="firm.name").one().value
+
+
+def test_each_party_signs_on_its_own_line_and_the_dates_line_up(app, client, auth):
+    loan_id, funder, borrower = _longest_funder_loan(app)
+    firm = _firm_name(app)
+    for kind, parties in (("loan", [funder, borrower, firm]), ("service", [borrower, firm])):
+        contract = _generate(client, auth, loan_id, kind)
+        pages = PdfReader(io.BytesIO(_pdf(client, auth, contract["id"], "admin").data)).pages
+        page = next(p for p in pages if "（居间人，盖章）" in p.extract_text())
+        text_lines = [line.strip() for line in page.extract_text().splitlines()]
+        for name in parties:  # unbroken: the whole name is a line of its own
+            assert name in text_lines, (kind, name, text_lines)
+        dates = [(x, text) for x, _y, text in _lines_at(page) if text.startswith("日期：")]
+        assert len(dates) == len(parties), dates
+        assert len({x for x, _ in dates}) == 1, dates  # one left edge for every date line
+        assert [t for _, t in dates][:-1] == ["日期：____年__月__日"] * (len(parties) - 1)
+        assert re.fullmatch(r"日期：20\d\d年\d{1,2}月\d{1,2}日", dates[-1][1])
+        roles = [t for t in text_lines if t.endswith("盖章）：")]
+        # The service contract is the client's and the firm's: the funder signs no part.
+        assert roles == (["甲方（出借人，盖章）：", "乙方（借款人，签字/盖章）：", "丙方（居间人，盖章）："]
+                         if kind == "loan" else ["甲方（委托人，签字/盖章）：", "乙方（居间人，盖章）："])
+
+
+def test_the_contract_page_links_its_loan_and_voiding_stands_apart(app, client, auth):
+    loan_id = _loan(app)
+    contract = _generate(client, auth, loan_id, "loan")
+    with app.app_context():
+        loan = db.session.get(Loan, loan_id)
+        number, customer = loan.number, loan.customer
+        customer_id, customer_name = customer.id, customer.name
+        application_id, application_number = loan.application_id, loan.application.number
+        owner = db.session.get(Staff, loan.owner_id)
+        username = app.appbuilder.sm.get_user_by_id(owner.user_id).username
+    auth.login("finance")
+    client.get("/lang/zh_CN")
+    html = client.get(f"/contractview/show/{contract['id']}").get_data(as_text=True)
+    assert f'<a href="/loanview/show/{loan_id}" class="data">{number}</a>' in html
+    assert f'<a href="/customerview/show/{customer_id}" class="data">{customer_name}</a>' in html
+    assert (f'<a href="/applicationview/show/{application_id}" class="data">'
+            f'{application_number}</a>') in html
+    actions = html[html.index('id="contract-actions"'):html.index('id="contract-history"')]
+    assert 'id="contract-issue"' in actions and "void" not in actions
+    danger = html[html.index('id="contract-danger"'):]
+    assert html.index('id="contract-preview"') < html.index('id="contract-danger"')
+    assert 'class="panel panel-danger"' in html[html.index('id="contract-danger"') - 40:]
+    assert f'data-confirm="确定作废合同草稿 {contract["number"]}？作废后不可恢复。"' in danger
+    assert 'data-confirm-button="确认作废"' in danger and 'id="void-form"' in danger
+    client.post(f"/contractview/act/{contract['id']}", data={"action": "issue"})
+    html = client.get(f"/contractview/show/{contract['id']}").get_data(as_text=True)
+    assert (f'data-confirm="确定作废合同 {contract["number"]}？作废后不可恢复；'
+            '如需更正，请改为生成新版本。"') in html
+    # The loan's salesperson reads the contract and its links, without the void form.
+    auth.logout()
+    auth.login(username)
+    html = client.get(f"/contractview/show/{contract['id']}").get_data(as_text=True)
+    assert f'href="/loanview/show/{loan_id}"' in html and 'id="void-form"' not in html
+
+
+def test_a_refused_void_or_signing_says_why_beside_its_field(app, client, auth):
+    contract = _generate(client, auth, _loan(app), "loan")
+    auth.login("finance")
+    client.get("/lang/zh_CN")
+    response = client.post(f"/contractview/act/{contract['id']}",
+                           data={"action": "void", "reason": "   "})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert ('<span class="help-block text-danger field-error" data-field="reason">'
+            "请填写作废合同的原因。</span>") in html
+    assert 'value="   "' in html  # what was typed is still in the field
+    client.post(f"/contractview/act/{contract['id']}", data={"action": "issue"})
+    response = client.post(f"/contractview/act/{contract['id']}", data={
+        "action": "sign", "file": (io.BytesIO(b"MZ\x90\x00 not a scan"), "signed.exe")},
+        content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert 'data-field="file"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Contract, contract["id"]).state == "issued"
+
+
+def test_a_loans_contract_list_shows_versions_states_and_the_firms_clock(app):
+    import datetime as dt
+
+    from flask import g, render_template
+    from flask_login import login_user
+    from sqlalchemy import update
+
+    from app.contracts import service
+    from app.contracts.views import loan_contracts
+    from tests.test_permission_cache import statements_during
+
+    with app.app_context():  # a loan of finance's branch without contracts yet
+        branch = db.session.query(Staff).filter_by(
+            user_id=app.appbuilder.sm.find_user(username="finance").id).one().branch_id
+        loan = db.session.query(Loan).filter(
+            Loan.branch_id == branch, Loan.disbursed_on.isnot(None),
+            ~db.session.query(Contract).filter(Contract.loan_id == Loan.id).exists()).first()
+        loan_id = loan.id
+        first = service.create_draft(loan, "loan")
+        service.issue(first)
+        # Stored in UTC: 16:30 on 31 March is 00:30 on 1 April in Fuzhou.  (A bulk UPDATE:
+        # the flush guard rightly refuses an edit of an issued contract.)
+        db.session.execute(update(Contract).where(Contract.id == first.id).values(
+            issued_at=dt.datetime(2026, 3, 31, 16, 30)))
+        db.session.commit()
+        second = service.new_version(first)
+        service.create_draft(loan, "service")
+        numbers = (first.number, second.number)
+        owner = db.session.get(Staff, loan.owner_id).user_id
+        outsider = next(u for u in ("sales1", "sales2")  # a salesperson sees their own
+                        if app.appbuilder.sm.find_user(username=u).id != owner)
+
+    def rows_as(username):
+        with app.test_request_context("/?_l_=zh_CN"):
+            g.user = app.appbuilder.sm.find_user(username=username)  # as FAB's request does
+            login_user(g.user)
+            return loan_contracts(db.session.get(Loan, loan_id))
+
+    rows = rows_as("finance")
+    assert [(r.number, r.version) for r in rows][:2] == [(numbers[0], 1), (numbers[1], 2)]
+    assert [(r.kind, r.state) for r in rows] == [
+        ("借款合同", "已作废"), ("借款合同", "草稿"), ("居间服务合同", "草稿")]
+    assert rows[0].issued == "2026年4月1日 00:30" and rows[1].issued == ""
+    assert rows[0].superseded_by == (rows[1].id, numbers[1]) and rows[1].superseded_by is None
+    sent = statements_during(app, lambda: rows_as("finance"))
+    assert len([s for s in sent if "FROM contract" in s]) == 1
+    assert rows_as("reviewer") is None  # may not read contracts: the list is not shown
+    assert rows_as(outsider) == []
+    with app.test_request_context("/?_l_=zh_CN"):
+        html = render_template("loandesk/_loan_contracts.html", loan_contracts=rows)
+    assert f'<a href="/contractview/show/{rows[0].id}">{numbers[0]}</a>' in html
+    assert f"（已被 {numbers[1]} 取代）" in html and "2026年4月1日 00:30" in html
+    assert html.count("loan-contract-superseded") == 1

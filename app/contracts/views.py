@@ -1,8 +1,12 @@
-"""The contract page: HTML preview, PDF, version history and the life-cycle actions."""
+"""The contract page: HTML preview, PDF, version history and the life-cycle actions; and
+the loan page's list of a loan's contracts (``loan_contracts``, shown by
+templates/loandesk/_loan_contracts.html)."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, request, url_for
+from dataclasses import dataclass
+
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext
 from markupsafe import Markup
@@ -11,11 +15,18 @@ from sqlalchemy import select
 from app.audit import record
 from app.documents import UploadRefused
 from app.extensions import db
+from app.i18n import format_minute
 from app.models import Contract, Loan
+from app.models.enums import ContractKind, ContractState
 from app.permissions import MODEL_VIEW_METHODS
 from app.scoping import current_scope, scoped
 
 from . import service
+
+# The states in which the page shows each form that has fields: a refusal of that form is
+# shown beside its field only while the form is still on the page.
+FORM_STATES = {"void": ("draft", "issued", "signed"), "sign": ("issued",)}
+FORM_FIELD = {"void": "reason", "sign": "file"}
 
 
 def may_see_identifiers(sm) -> bool:
@@ -44,16 +55,65 @@ def pdf_response(contract, sm, english: bool = False):
         "Content-Disposition": f"attachment; filename={contract.number}.pdf"})
 
 
+@dataclass(frozen=True)
+class LoanContractRow:
+    """One contract of a loan, as the loan page lists it (labels translated, moments on
+    the firm's clock)."""
+
+    id: int
+    number: str
+    kind: str
+    version: int
+    state: str
+    issued: str
+    signed: str
+    superseded_by: tuple[int, str] | None  # (id, number) of the version that replaced it
+
+
+def loan_contracts(loan) -> list[LoanContractRow] | None:
+    """The loan's contracts the user may read (one query), versions of one number together
+    and in order; None when the user may not read contracts at all."""
+    if not current_app.appbuilder.sm.has_access("can_read", "Contract"):
+        return None
+    contracts = db.session.scalars(scoped(select(Contract), Contract).where(
+        Contract.loan_id == loan.id).order_by(
+        Contract.kind, Contract.year, Contract.seq, Contract.version)).all()
+    successors = {c.supersedes_id: (c.id, c.number) for c in contracts
+                  if c.supersedes_id is not None}
+    return [LoanContractRow(
+        id=c.id, number=c.number, kind=str(ContractKind(c.kind).label), version=c.version,
+        state=str(ContractState(c.state).label), issued=format_minute(c.issued_at),
+        signed=format_minute(c.signed_at), superseded_by=successors.get(c.id))
+        for c in contracts]
+
+
+def _linked(contract, sm) -> list[tuple[str, str, str | None]]:
+    """The records the contract belongs to, as (what, which, link): a link only where the
+    user may open that kind of record (its page scopes the row itself)."""
+    linked = []
+    loan, customer, application = contract.loan, contract.customer, contract.application
+    for label, item, name, entity in (
+            (gettext("Loan"), loan, loan and loan.number, "Loan"),
+            (gettext("Customer"), customer, customer and customer.name, "Customer"),
+            (gettext("Application"), application, application and application.number,
+             "Application")):
+        if item is not None:
+            href = url_for(f"{entity}View.show", pk=item.id) \
+                if sm.has_access("can_read", entity) else None
+            linked.append((label, name, href))
+    return linked
+
+
 class ContractActionsMixin:
     show_template = "loandesk/contract_show.html"
     method_permission_name = {**MODEL_VIEW_METHODS, "pdf": "read", "generate": "write",
                               "act": "write"}
 
-    @expose("/show/<pk>", methods=["GET"])
-    @has_access
-    def show(self, pk):
+    def _page(self, pk, errors: dict[str, list[str]] | None = None,
+              typed: dict[str, str] | None = None, status: int = 200):
         widgets = self._show(pk)
         contract = self.scoped_item(pk)
+        sm = self.appbuilder.sm
         history = db.session.scalars(scoped(select(Contract), Contract).where(
             Contract.kind == contract.kind, Contract.year == contract.year,
             Contract.seq == contract.seq).order_by(Contract.version)).all()
@@ -62,9 +122,15 @@ class ContractActionsMixin:
             self.show_template, pk=pk, title=self.show_title, widgets=widgets,
             related_views=self._related_views, contract=contract, history=history,
             preview=Markup(preview.split("<body>", 1)[-1].rsplit("</body>", 1)[0]),
-            can_write=self.appbuilder.sm.has_access("can_write", "Contract"),
-            can_pdf=contract.pdf_stored_name is None or may_see_identifiers(
-                self.appbuilder.sm))
+            linked=_linked(contract, sm), errors=errors or {}, typed=typed or {},
+            state_label=str(ContractState(contract.state).label),
+            can_write=sm.has_access("can_write", "Contract"),
+            can_pdf=contract.pdf_stored_name is None or may_see_identifiers(sm)), status
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        return self._page(pk)
 
     @expose("/pdf/<pk>")
     @has_access
@@ -116,6 +182,12 @@ class ContractActionsMixin:
                 abort(400)
         except (service.ContractRefused, UploadRefused) as refused:
             db.session.rollback()
+            if contract.state in FORM_STATES.get(action, ()):
+                # The form is still on the page: its refusal beside its field, and what
+                # was typed kept (a chosen file cannot be: browsers never refill one).
+                return self._page(pk, errors={FORM_FIELD[action]: [str(refused)]},
+                                  typed={"reason": request.form.get("reason", "")},
+                                  status=400)
             flash(str(refused), "danger")
         else:
             flash(gettext("Contract %(number)s: done.", number=contract.number), "success")
