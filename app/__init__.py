@@ -59,6 +59,9 @@ def create_app(test_config: Mapping[str, Any] | type | None = None) -> Flask:
     from .audit import install_audit_trail
 
     install_audit_trail()
+    from .editing import install_edit_guard
+
+    install_edit_guard()  # no flush stores an edit a record's state forbids
     app.register_blueprint(health_bp)
     register_i18n(app)
     register_cli(app)

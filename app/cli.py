@@ -44,7 +44,10 @@ def register_cli(app: Flask) -> None:
         if demo:
             from seed.demo import seed_demo
 
-            created = seed_demo()
+            from .editing import edits_unguarded
+
+            with edits_unguarded():  # the demo book is history as it happened, not edits
+                created = seed_demo()
             click.echo("Demo data loaded." if created else "Demo data already present.")
         db.session.commit()
         if demo and created:

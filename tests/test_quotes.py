@@ -202,5 +202,6 @@ def test_changing_the_firm_cap_is_written_to_the_audit_log(app, client, auth):
         entries = (db.session.query(AuditLog).filter_by(entity="firm_setting",
                                                          record_id=str(setting_id))
                    .order_by(AuditLog.id).all())
-        assert [e.changes["value"] for e in entries[-2:]] == [["", "0.24"], ["0.24", ""]]
+        # An emptied setting is stored as nothing (NULL), as every optional text is.
+        assert [e.changes["value"] for e in entries[-2:]] == [["", "0.24"], ["0.24", None]]
         assert entries[-1].username == "admin"

@@ -15,6 +15,7 @@ from sqlalchemy import BigInteger, CheckConstraint, Integer, Numeric
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..editing import EditLocked, blank_to_null, check_edit, delete_refusal, edit_lock
 from ..errors import save_refused
 from ..extensions import db
 from ..models.rules import column_error
@@ -124,7 +125,13 @@ class LoanDeskRestApi(ModelRestApi):
             cls.base_filters = [*(cls.base_filters or []), ["id", ScopeFilter, None]]
 
     def pre_add(self, item) -> None:
+        blank_to_null(item)
+        self.prepare_item(item, creating=True)
         check_ownership(item, creating=True, may_reassign=self._may_reassign())
+
+    def prepare_item(self, item, creating: bool) -> None:
+        """A resource's own preparation of what it saves (normalising, its rules), after
+        the edit itself was judged."""
 
     def _init_properties(self) -> None:
         super()._init_properties()
@@ -137,7 +144,30 @@ class LoanDeskRestApi(ModelRestApi):
             self.edit_columns = [c for c in self.edit_columns if c != "row_version"]
 
     def pre_update(self, item) -> None:
+        check_edit(item)  # what may change in the record's state (app/domain/editing.py)
+        blank_to_null(item)
+        self.prepare_item(item, creating=False)
         check_ownership(item, creating=False, may_reassign=self._may_reassign())
+
+    def pre_delete(self, item) -> None:
+        reason = delete_refusal(item)
+        if reason is not None:
+            raise EditLocked(reason)
+
+    def _locked(self, locked: EditLocked):
+        """409: the record's state or the user's rights do not allow the change; nothing
+        was stored."""
+        db.session.rollback()
+        body = {"message": locked.args[0]}
+        if locked.field:
+            body["field"] = locked.field
+        return self.response(409, **body)
+
+    def delete_headless(self, pk):
+        try:
+            return super().delete_headless(pk)
+        except EditLocked as locked:
+            return self._locked(locked)
 
     def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
         info = super()._get_field_info(field, filter_rel_field, page=page,
@@ -218,14 +248,25 @@ class LoanDeskRestApi(ModelRestApi):
         refused = self._refused_body(body)
         if refused is not None:
             return refused
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is not None:
+            lock = edit_lock(item)
+            if not lock.can_edit:
+                return self.response(409, message=lock.reason)
         if isinstance(body, dict) and "row_version" in body:
             sent = body.pop("row_version")
-            item = self.datamodel.get(pk, self._base_filters)
             if item is not None and "row_version" in self.datamodel.obj.__mapper__.columns \
                     and not same_version(sent, item.row_version):
                 return self.response(409, message=changed_message())
         try:
-            return self._masked_answer(super().put_headless(pk))
+            # No autoflush while the body is loaded and judged: a related record looked up
+            # for one field must not write the fields set before it (check_edit reads their
+            # pending history); the commit writes everything at once.
+            with db.session.no_autoflush:
+                answer = super().put_headless(pk)
+            return self._masked_answer(answer)
+        except EditLocked as locked:
+            return self._locked(locked)
         except ChangedMeanwhile as stale:
             return self.response(409, message=stale.args[0])
         except OwnershipRefused as refused:

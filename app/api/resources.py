@@ -49,13 +49,8 @@ class CustomerApi(LoanDeskRestApi):
     resource_name = "customers"
     method_permission_name = {**MODEL_API_METHODS, "sensitive": "view_sensitive"}
 
-    def pre_add(self, item) -> None:
-        self._check_identity(item, creating=True)
-        super().pre_add(item)
-
-    def pre_update(self, item) -> None:
-        self._check_identity(item, creating=False)
-        super().pre_update(item)
+    def prepare_item(self, item, creating: bool) -> None:
+        self._check_identity(item, creating=creating)
 
     def _check_identity(self, item, creating: bool) -> None:
         normalise_identity(item)
@@ -144,13 +139,8 @@ class ApplicationApi(ApplicationActions, LoanDeskRestApi):
     add_columns = ["customer", "product", "channel", "amount", "months", "method", "purpose",
                    "note"]
 
-    def pre_add(self, item) -> None:
-        prepare(item, creating=True, may_reassign=self._may_reassign())
-        super().pre_add(item)
-
-    def pre_update(self, item) -> None:
-        prepare(item, creating=False, may_reassign=self._may_reassign())
-        super().pre_update(item)
+    def prepare_item(self, item, creating: bool) -> None:
+        prepare(item, creating=creating)
     edit_columns = ["product", "channel", "amount", "months", "method", "purpose", "note"]
     search_columns = ["number", "state", "customer", "product", "created_at"]
     order_columns = ["id", "number", "created_at", "amount"]

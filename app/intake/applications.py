@@ -19,35 +19,30 @@ def new_number() -> str:
     return f"AP{dt.date.today():%Y%m%d}{secrets.token_hex(3).upper()}"
 
 
-def intake_refusal(application: Application, creating: bool, may_reassign: bool) -> str | None:
+def intake_refusal(application: Application, creating: bool) -> str | None:
+    """Why a new application may not be taken in, or None.  What an existing one may
+    become is the edit rule's to say (app/domain/editing.py)."""
     customer = application.customer
-    if creating:
-        if customer is not None and customer.status == "blacklisted":
-            return gettext("The customer is blacklisted: %(reason)s",
-                           reason=customer.blacklist_reason or "")
-        if customer is not None:
-            existing = db.session.scalar(select(Application.number).where(
-                Application.customer_id == customer.id, Application.state.in_(IN_PROGRESS)))
-            if existing:
-                return gettext("This customer already has application %(number)s in "
-                               "progress.", number=existing)
+    if not creating:
         return None
-    state = db.inspect(application)
-    if state.attrs["reviewer"].history.has_changes() and not may_reassign:
-        return gettext("Only a manager can reassign an application to another reviewer.")
-    if application.state not in ("draft",) and any(
-            state.attrs[a].history.has_changes()
-            for a in ("amount", "months", "method", "product", "customer")):
-        return gettext("The terms can only be changed while the application is a draft.")
+    if customer is not None and customer.status == "blacklisted":
+        return gettext("The customer is blacklisted: %(reason)s",
+                       reason=customer.blacklist_reason or "")
+    if customer is not None:
+        existing = db.session.scalar(select(Application.number).where(
+            Application.customer_id == customer.id, Application.state.in_(IN_PROGRESS)))
+        if existing:
+            return gettext("This customer already has application %(number)s in progress.",
+                           number=existing)
     return None
 
 
-def prepare(application: Application, creating: bool, may_reassign: bool) -> None:
+def prepare(application: Application, creating: bool) -> None:
     """Number a new application; refuse what intake forbids (raises OwnershipRefused)."""
     if creating and not application.number:
         application.number = new_number()
     if creating:
         application.state = "draft"
-    reason = intake_refusal(application, creating, may_reassign)
+    reason = intake_refusal(application, creating)
     if reason is not None:
         refuse(application, creating=creating, reason=reason)

@@ -25,6 +25,7 @@ from wtforms import BooleanField
 from wtforms.validators import InputRequired, Optional
 
 from ..audit import record
+from ..editing import blank_to_null, check_edit
 from ..errors import save_refused
 from ..extensions import db
 from ..i18n import format_day, format_minute, format_money
@@ -40,8 +41,18 @@ from ..sensitive import (
 )
 from ..versioning import VersionField, changed_message, check_unchanged
 from .datamodel import ModelInterface
-from .fields import AjaxSelectField, CodedSelectField, LocalDateTimeField, firm_minute_now
+from .editing import EditingMixin
+from .fields import (
+    AjaxSelectField,
+    CodedSelectField,
+    LocalDateTimeField,
+    blank_choices_in_words,
+    dates_keep_what_was_typed,
+    firm_minute_now,
+    with_units,
+)
 from .labels import COLUMN_LABELS
+from .listing import ListingMixin
 from .validators import with_column_rules
 
 CSV_BATCH = 500
@@ -101,7 +112,7 @@ def neutralise_csv(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-class LoanDeskModelView(ModelView):
+class LoanDeskModelView(ListingMixin, EditingMixin, ModelView):
     """Declare ``entity`` / ``entity_plural`` (lazy labels) plus FAB's usual attributes.
 
     Permissions are collapsed per entity, as an admin reads them: "can read on Customer"
@@ -205,6 +216,7 @@ class LoanDeskModelView(ModelView):
             elif name in mapper.relationships:
                 rel = mapper.relationships[name]
                 target = rel.mapper.class_
+                self.formatters_columns.setdefault(name, blank_none)  # no related record
                 if rel.direction.name == "MANYTOONE" and is_large(target):
                     nullable = all(c.nullable for c in rel.local_columns)
                     for extra, cols in ((self.add_form_extra_fields, self.add_columns),
@@ -238,7 +250,8 @@ class LoanDeskModelView(ModelView):
 
     def _coded_column(self, name: str, enum: type[LabelledEnum], nullable: bool) -> None:
         labels = enum.labels()
-        self.formatters_columns.setdefault(name, lambda v, _labels=labels: _labels.get(v, v))
+        self.formatters_columns.setdefault(
+            name, lambda v, _labels=labels: "" if v is None else _labels.get(v, v))
         for extra in (self.add_form_extra_fields, self.edit_form_extra_fields,
                       self.search_form_extra_fields):
             if name not in extra:
@@ -248,8 +261,13 @@ class LoanDeskModelView(ModelView):
 
     def _init_forms(self) -> None:
         super()._init_forms()  # every column's declared rule, as on the API (models/rules.py)
+        for form in (self.add_form, self.edit_form, self.search_form):
+            blank_choices_in_words(form)
         self.add_form = with_column_rules(self.add_form, self.datamodel.obj)
         self.edit_form = with_column_rules(self.edit_form, self.datamodel.obj)
+        for form in (self.add_form, self.edit_form):
+            dates_keep_what_was_typed(form, self.datamodel.obj)
+            with_units(form, self.datamodel.obj)  # 元, 月 beside the field
 
     def _init_titles(self) -> None:
         if self.entity_plural is not None:
@@ -275,11 +293,14 @@ class LoanDeskModelView(ModelView):
     # and was saved (the record left its owner's scope).
     def pre_add(self, item) -> None:
         with db.session.no_autoflush:
+            blank_to_null(item)
             self.prepare_item(item, creating=True)
             self._check_ownership(item, creating=True)
 
     def pre_update(self, item) -> None:
         with db.session.no_autoflush:
+            check_edit(item)  # what the person typed, before any normalising
+            blank_to_null(item)
             self.prepare_item(item, creating=False)
             check_unchanged(item)
             self._check_ownership(item, creating=False)
@@ -298,13 +319,6 @@ class LoanDeskModelView(ModelView):
     def _check_ownership(self, item, creating: bool) -> None:
         check_ownership(item, creating=creating, may_reassign=self.appbuilder.sm.has_access(
             "can_reassign", self.class_permission_name))
-
-    @expose("/delete/<pk>", methods=["POST"])
-    @has_access
-    def delete(self, pk):
-        """Deletes change data, so they are POST only (FAB's own route also takes GET)."""
-        self._delete(self._deserialize_pk_if_composite(pk))  # out of scope: 404
-        return self.post_delete_redirect()
 
     # -- CSV export of the filtered list ------------------------------------------------
     @expose("/csv")

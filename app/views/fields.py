@@ -144,3 +144,86 @@ class LocalDateTimeField(DateTimeField):
         if self.raw_data:
             return " ".join(self.raw_data)
         return to_user_timezone(self.data).strftime(MINUTE) if self.data else ""
+
+
+class UnitWidget:
+    """A field's own widget with its unit after it (元 for money, 月 for terms)."""
+
+    def __init__(self, inner, unit) -> None:
+        self.inner, self.unit = inner, unit
+
+    def __call__(self, field, **kwargs) -> Markup:
+        return Markup(f'<div class="input-group">{self.inner(field, **kwargs)}'
+                      f'<span class="input-group-addon">{escape(str(self.unit))}</span></div>')
+
+
+YUAN, MONTHS = _l("yuan"), _l("months (unit)")
+
+
+def unit_of(column) -> object | None:
+    """元 for a money column, 月 for a term in months; None for anything else."""
+    from sqlalchemy import Integer, Numeric
+
+    if isinstance(column.type, Numeric) and column.type.scale == 2:
+        return YUAN
+    if isinstance(column.type, Integer) and column.key.endswith("months"):
+        return MONTHS
+    return None
+
+
+def with_units(form_class, model) -> None:
+    """Show every money and months field of ``form_class`` with its unit."""
+    columns = model.__mapper__.columns
+    for name in dir(form_class):
+        unbound = getattr(form_class, name, None)
+        if not hasattr(unbound, "field_class") or name not in columns:
+            continue
+        unit = unit_of(columns[name])
+        widget = unbound.kwargs.get("widget")
+        if unit is not None and widget is not None and not isinstance(widget, UnitWidget):
+            unbound.kwargs["widget"] = UnitWidget(widget, unit)
+
+
+NO_CHOICE = "—"  # an empty related-record select: "none", never FAB's "__None"
+
+
+def blank_choices_in_words(form_class) -> None:
+    """FAB's related-record selects offer their empty choice with an empty text, which
+    WTForms 3 shows as its value, ``__None``: show a dash instead."""
+    from flask_appbuilder.fields import QuerySelectField
+
+    for name in dir(form_class):
+        unbound = getattr(form_class, name, None)
+        field_class = getattr(unbound, "field_class", None)
+        if isinstance(field_class, type) and issubclass(field_class, QuerySelectField) \
+                and not unbound.kwargs.get("blank_text"):
+            unbound.kwargs["blank_text"] = NO_CHOICE
+
+
+class LocalDateWidget:
+    """FAB's date picker box, showing what was typed when a form comes back refused (FAB's
+    shows ``field.data``, empty by then), and saying the format it takes."""
+
+    template = ('<div class="input-group date appbuilder_date" data-provide="datepicker">'
+                '<span class="input-group-addon"><i class="fa fa-calendar cursor-hand"></i>'
+                '</span><input class="form-control" %s /></div>')
+
+    def __call__(self, field, **kwargs) -> Markup:
+        kwargs.setdefault("id", field.id)
+        kwargs.setdefault("name", field.name)
+        return Markup(self.template % html_params(
+            type="text", value=field._value(), placeholder="yyyy-mm-dd", autocomplete="off",
+            **kwargs))
+
+
+def dates_keep_what_was_typed(form_class, model) -> None:
+    """Every date field of ``form_class`` in a LocalDateWidget."""
+    from sqlalchemy import Date, DateTime
+
+    columns = model.__mapper__.columns
+    for name in dir(form_class):
+        unbound = getattr(form_class, name, None)
+        if hasattr(unbound, "field_class") and name in columns and isinstance(
+                columns[name].type, Date) and not isinstance(columns[name].type, DateTime) \
+                and unbound.kwargs.get("widget") is not None:
+            unbound.kwargs["widget"] = LocalDateWidget()
