@@ -150,6 +150,11 @@ def _new_draft(app, client, auth, username="sales1", amount="100000.00", months=
 
         db.session.add(Consent(customer=customer, scope="credit_query", purpose="审批",
                                granted_on=dt.date.today()))
+        from app.models import Document  # the ID card the submission checklist asks for
+
+        db.session.add(Document(customer=customer, kind="id_card", original_name="id.png",
+                                stored_name=f"review-{n}.png", content_type="image/png",
+                                size_bytes=10, sha256="0" * 64))
         db.session.commit()
         customer_id = customer.id
         product_id = db.session.execute(

@@ -14,6 +14,10 @@ from decimal import Decimal
 
 from app.domain.i18n import N_
 
+# Factors whose value is yes (1) or no (0): shown as such, never as 1 / 0.
+YES_NO_FACTORS = frozenset({"has_property", "has_car", "has_insurance_policy",
+                            "has_business_licence"})
+
 
 @dataclass(frozen=True)
 class Bin:

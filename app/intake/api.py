@@ -13,16 +13,27 @@ from .scoring import assess
 from .transitions import TransitionRefused, transition
 
 
+def value_text(factor_code: str, value: str | None) -> str:
+    """A factor's value as a person reads it: yes / no for the yes-or-no factors."""
+    from app.models.application import factor_value_text
+
+    return str(factor_value_text(factor_code, value))
+
+
 def assessment_json(assessment) -> dict:
     names = {f.code: f.name for f in assessment.scorecard.factors}
+    factors = [{"factor": f.factor_code, "name": names.get(f.factor_code, f.factor_code),
+                "value": f.value, "value_text": value_text(f.factor_code, f.value),
+                "points": f.points, "reason": f.reason} for f in assessment.factors]
     return {
         "id": assessment.id, "score": assessment.score, "grade": assessment.grade,
         "recommendation": assessment.recommendation,
         "scorecard_version": assessment.scorecard.version,
+        # base + the factors' points = the score: the explanation adds up
+        "base_score": assessment.scorecard.base_score,
+        "factor_points": sum(f["points"] for f in factors),
         "hard_rules": [gettext(r["msgid"], **r["params"]) for r in assessment.hard_rules or []],
-        "factors": [{"factor": f.factor_code, "name": names.get(f.factor_code, f.factor_code),
-                     "value": f.value, "points": f.points, "reason": f.reason}
-                    for f in assessment.factors],
+        "factors": factors,
     }
 
 

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.documents import has_credit_query_consent
 from app.domain.i18n import N_
 from app.domain.scoring import Bin, Card, Factor, Result, score
 from app.domain.validators import id_number_error
@@ -85,8 +84,8 @@ def hard_rules(customer, application, day: dt.date) -> list[tuple[str, dict]]:
         if age is not None and not low <= age <= high:
             broken.append((N_("Age %(age)s is outside %(low)s–%(high)s."),
                            {"age": age, "low": low, "high": high}))
-    if not has_credit_query_consent(customer.id, day):
-        broken.append((N_("There is no valid consent to query the credit report."), {}))
+    # A missing consent to the credit-report query is missing data, not a credit decision:
+    # the submission checklist (app/intake/checklist.py) holds the draft back instead.
     return broken
 
 

@@ -26,7 +26,9 @@ from app.models.enums import ApplicationState
 from app.quotes.pricing import price_within_cap
 from app.scoping import current_scope
 
+from .approval import range_errors, service_fee
 from .assignment import pick_reviewer
+from .checklist import missing_for_submission
 from .scoring import assess
 
 # target state → the permission it needs (entity, permission)
@@ -95,10 +97,11 @@ def transition(application: Application, to: str, data: dict | None = None) -> A
 
 
 def _submit(application, data, staff) -> None:
-    customer = application.customer
-    if customer.status == "blacklisted":
-        raise TransitionRefused(gettext("The customer is blacklisted: %(reason)s",
-                                        reason=customer.blacklist_reason or ""))
+    missing = missing_for_submission(application)
+    if missing:  # missing data is not a credit decision: the draft stays a draft
+        raise TransitionRefused(
+            gettext("Not submitted: complete the checklist first."),
+            {check.code: [check.problem] for check in missing})
     application.state = "submitted"
     application.submitted_at = utcnow()
     reviewer = pick_reviewer(application.branch_id) if application.branch_id else None
@@ -149,20 +152,22 @@ def _approve(application, data, staff) -> None:
     if errors:
         raise TransitionRefused(gettext("Please correct the errors below."), errors)
     product = application.product
+    errors = range_errors(product, amount, months, rate)
+    if errors:  # out of the product's ranges: said beside the field, how to fix it
+        raise TransitionRefused(gettext("Please correct the errors below."), errors)
     limits = ProductLimits(
         min_amount=product.min_amount, max_amount=product.max_amount,
         min_months=product.min_months, max_months=product.max_months,
         min_rate=product.min_rate, max_rate=product.max_rate,
         methods=frozenset(Method(m.code) for m in product.methods)) if product else None
-    fee = (amount * product.service_fee_rate).quantize(Decimal("0.01")) + \
-        product.service_fee_fixed if product else Decimal(0)
+    fee = service_fee(product, amount)
     terms = LoanTerms(principal=amount, annual_rate=rate, months=months, method=Method(method),
                       start_date=utcnow().date(),
                       fees=(Fee(kind="upfront", amount=fee),) if fee else ())
     try:
         price_within_cap(terms, limits)  # never above the legal cap, never off-product
-    except DomainError as error:
-        raise TransitionRefused(gettext("The approval is refused."),
+    except DomainError as error:  # above the legal cap, or terms the product cannot price
+        raise TransitionRefused(gettext("Please correct the errors below."),
                                 field_errors(error)) from None
     application.state = "approved"
     application.decided_at = utcnow()

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from decimal import Decimal, InvalidOperation
+
+from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext
 from sqlalchemy import select
 
 from app.domain.schedule import Method
+from app.editing import EditLocked, check_edit
 from app.extensions import db
 from app.loans.service import LoanRefused, book
 from app.models import Loan, LoanProduct
@@ -17,6 +20,8 @@ from app.permissions import MODEL_VIEW_METHODS
 from app.scoping import current_scope
 
 from .api import assessment_json
+from .approval import decision_terms, quote_terms
+from .checklist import submission_checks
 from .matching import matches
 from .scoring import assess
 from .transitions import REJECT_REASONS, TransitionRefused, transition
@@ -26,49 +31,85 @@ class ApplicationReviewMixin:
     show_template = "loandesk/application_show.html"
     method_permission_name = {**MODEL_VIEW_METHODS, "review_move": "read",
                               "rescore": "review", "choose_product": "write",
-                              "book_loan": "read"}  # and can write on Loan
+                              "book_loan": "read",  # and can write on Loan
+                              "decision_quote": "review"}
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk):
-        pk = self._deserialize_pk_if_composite(pk)
+        return self._render_show(self._deserialize_pk_if_composite(pk))
+
+    def _render_show(self, pk, form: str | None = None, values: dict | None = None,
+                     errors: dict | None = None):
+        """The application's page; after a refused move, with the form that was sent open,
+        its values as typed and each refusal beside its field."""
         widgets = self._show(pk)  # 404 when out of scope
         item = self.scoped_item(pk)
         sm = self.appbuilder.sm
         latest = max(item.assessments, key=lambda a: a.id, default=None)
+        can_review = sm.has_access("can_review", "Application")
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets,
             related_views=self._related_views, application=item,
             assessment=assessment_json(latest) if latest else None,
             products=matches(item, latest.grade if latest else None),
             can_write=sm.has_access("can_write", "Application"),
-            can_review=sm.has_access("can_review", "Application"),
+            can_review=can_review,
             can_book=sm.has_access("can_write", "Loan"),
             loan=db.session.scalar(select(Loan).where(Loan.application_id == item.id)),
+            checklist=submission_checks(item) if item.state == "draft" else None,
+            terms=decision_terms(item) if can_review and item.state == "under_review"
+            else None,
+            sent_form=form, sent=values or {}, sent_errors=errors or {},
             reject_reasons=REJECT_REASONS,
-            methods=[(m.value, RepaymentMethod(m.value).label) for m in Method])
+            method_labels={m.value: RepaymentMethod(m.value).label for m in Method})
 
     @expose("/review_move/<pk>", methods=["POST"])
     @has_access
     def review_move(self, pk):
         item = self.scoped_item(pk)
         data = {k: v for k, v in request.form.items() if k != "csrf_token"}
+        typed = dict(data)
         if data.get("annual_rate_pct"):
-            from decimal import Decimal, InvalidOperation
-
             try:
-                data["annual_rate"] = str(Decimal(data.pop("annual_rate_pct")) / 100)
+                data["annual_rate"] = str(Decimal(data.pop("annual_rate_pct").strip()) / 100)
             except InvalidOperation:
                 data["annual_rate"] = "x"
+        to = data.get("to", "")
         try:
-            transition(item, data.get("to", ""), data)
+            transition(item, to, data)
         except TransitionRefused as refused:
+            flash(str(refused), "danger")
+            if to in ("approved", "rejected", "draft", "submitted"):
+                # The form keeps what was typed; the reasons stand beside their fields.
+                errors = dict(refused.errors)
+                if "annual_rate" in errors:
+                    errors["annual_rate_pct"] = errors.pop("annual_rate")
+                return self._render_show(item.id, form=to, values=typed, errors=errors)
             details = "; ".join(m for ms in refused.errors.values() for m in ms)
-            flash(f"{refused} {details}".strip(), "danger")
+            if details:
+                flash(details, "danger")
         else:
-            flash(gettext("The application is now: %(state)s.",
-                          state=str(self.formatters_columns["state"](item.state))), "success")
+            if to == "submitted" and item.state == "rejected":
+                # A hard rule (blacklist, invalid ID, age): a rejection, shown as one.
+                decision = max(item.decisions, key=lambda d: d.id, default=None)
+                flash(gettext("The application was rejected at submission: %(reason)s",
+                              reason=decision.note if decision else ""), "danger")
+            else:
+                flash(gettext("The application is now: %(state)s.",
+                              state=str(self.formatters_columns["state"](item.state))),
+                      "success")
         return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
+
+    @expose("/decision_quote/<pk>", methods=["GET"])
+    @has_access
+    def decision_quote(self, pk):
+        """The decision form's live annualized rate: always 200, ``apr`` null when the terms
+        typed so far cannot be priced (the approval itself says why)."""
+        item = self.scoped_item(pk)
+        args = request.args
+        return jsonify(quote_terms(item, args.get("amount", ""), args.get("months", ""),
+                                   args.get("annual_rate_pct", ""), args.get("method", "")))
 
     @expose("/book_loan/<pk>", methods=["POST"])
     @has_access
@@ -99,16 +140,17 @@ class ApplicationReviewMixin:
     @has_access
     def choose_product(self, pk):
         item = self.scoped_item(pk)
-        if item.state != "draft":
-            flash(gettext("The product can only be changed while the application is a "
-                          "draft."), "danger")
-        else:
-            product = db.session.scalar(select(LoanProduct).where(
-                LoanProduct.id == request.form.get("product_id", type=int),
-                LoanProduct.active.is_(True)))
-            if product is None:
-                abort(404)
-            item.product = product
-            db.session.commit()
-            flash(gettext("Product chosen: %(name)s.", name=product.name), "success")
+        product = db.session.scalar(select(LoanProduct).where(
+            LoanProduct.id == request.form.get("product_id", type=int),
+            LoanProduct.active.is_(True)))
+        if product is None:
+            abort(404)
+        item.product = product
+        try:
+            check_edit(item)  # an edit like any other: only while the rule allows it
+        except EditLocked as locked:
+            flash(str(locked), "danger")
+            return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
+        db.session.commit()
+        flash(gettext("Product chosen: %(name)s.", name=product.name), "success")
         return redirect(url_for(f"{type(self).__name__}.show", pk=pk))

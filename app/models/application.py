@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -20,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.scoring import YES_NO_FACTORS
 from ..domain.states import IN_PROGRESS_ORDER
 from .base import (
     SCOPE_COLUMNS,
@@ -193,6 +195,15 @@ class CreditAssessment(Model):
         return f"{self.score} ({self.grade})"
 
 
+def factor_value_text(factor_code: str, value: str | None) -> object:
+    """A factor's stored value as a person reads it: yes / no for the yes-or-no factors."""
+    if value is None:
+        return ""
+    if factor_code in YES_NO_FACTORS:
+        return _l("No") if value in ("0", "0.0", "") else _l("Yes")
+    return value
+
+
 class AssessmentFactor(Model):
     """Per-factor points and the reason in plain words, kept with the assessment."""
 
@@ -207,6 +218,17 @@ class AssessmentFactor(Model):
     reason: Mapped[str | None] = mapped_column(String(255))
 
     assessment = relationship("CreditAssessment", back_populates="factors")
+
+    @property
+    def factor_name(self) -> str:
+        """The factor as its scorecard names it (the code only if the card no longer has
+        it)."""
+        names = {f.code: f.name for f in self.assessment.scorecard.factors}
+        return names.get(self.factor_code, self.factor_code)
+
+    @property
+    def value_text(self) -> object:
+        return factor_value_text(self.factor_code, self.value)
 
 
 class Decision(Model):

@@ -4,6 +4,7 @@ from flask import flash
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from ..domain.states import TRANSITIONS
 from ..intake.applications import prepare
 from ..intake.scorecards import card_of, edit_as_new_version, in_use
 from ..intake.views import ApplicationReviewMixin
@@ -19,7 +20,15 @@ from ..models import (
 )
 from .base import READ_ONLY, LoanDeskModelView
 from .documents import DocumentView, ModelInterface
+from .listing import ListHelp, Tabs, contains, exact, prefix
 from .validators import money_in_range, positive_amount, term_months
+
+
+def hard_rules_text(rules) -> str:
+    """The hard rules an assessment broke, in words; a dash when none did."""
+    if not rules:
+        return "—"
+    return "；".join(gettext(r["msgid"], **(r.get("params") or {})) for r in rules)
 
 
 class DecisionView(LoanDeskModelView):
@@ -29,6 +38,12 @@ class DecisionView(LoanDeskModelView):
     list_columns = ["decided_at", "application", "reviewer", "outcome", "approved_amount",
                     "approved_months", "approved_rate"]
     search_columns = ["outcome", "reviewer", "decided_at", "reason_code"]
+    quick_search = (prefix("application.number"), contains("application.customer.name"))
+    quick_search_placeholder = _l("Search the application number or the customer's name")
+    list_help = ListHelp(
+        _l("Decisions are made on an application's page: open an application under review "
+           "and approve, reject or return it."),
+        _l("Open the applications under review"), "ApplicationView", "under_review")
     add_columns = edit_columns = ["application", "reviewer", "outcome", "approved_amount",
                                   "approved_months", "approved_rate", "method", "conditions",
                                   "reason_code", "note"]
@@ -40,9 +55,9 @@ class AssessmentFactorView(LoanDeskModelView):
     datamodel = ModelInterface(AssessmentFactor)
     entity, entity_plural = _l("Factor points"), _l("Factor points")
     exclude_route_methods = READ_ONLY
-    list_columns = ["factor_code", "value", "points", "reason"]
+    list_columns = ["factor_name", "value_text", "points", "reason"]
     search_columns = ["factor_code"]
-    show_columns = ["assessment", "factor_code", "value", "points", "reason"]
+    show_columns = ["assessment", "factor_name", "value_text", "points", "reason"]
     base_order = ("id", "asc")
 
 
@@ -53,8 +68,12 @@ class CreditAssessmentView(LoanDeskModelView):
     list_columns = ["created_at", "application", "score", "grade", "recommendation",
                     "scorecard"]
     search_columns = ["grade", "recommendation", "created_at"]
+    quick_search = (prefix("application.number"), contains("application.customer.name"))
+    quick_search_placeholder = _l("Search the application number or the customer's name")
+    # The inputs are read with their points in the factors below; the hard rules in words.
     show_columns = ["application", "scorecard", "score", "grade", "recommendation",
-                    "hard_rules", "inputs", "assessed_by", "created_at"]
+                    "hard_rules", "assessed_by", "created_at"]
+    formatters_columns = {"hard_rules": hard_rules_text}
     base_order = ("created_at", "desc")
     related_views = [AssessmentFactorView]
 
@@ -65,6 +84,9 @@ class ApplicationView(ApplicationReviewMixin, LoanDeskModelView):
     extra_permissions = ("can_reassign", "can_review")
     list_columns = ["number", "customer", "amount", "months", "product", "state", "owner",
                     "reviewer", "created_at"]
+    quick_search = (prefix("number"), contains("customer.name"))
+    quick_search_placeholder = _l("Search the application number or the customer's name")
+    status_tabs = Tabs("state", order=tuple(TRANSITIONS))  # in the life cycle's order
     search_columns = ["number", "state", "product", "channel", "branch", "reviewer",
                       "created_at", "submitted_at"]
     # The number is generated and the state moves only through the review actions.
@@ -77,10 +99,8 @@ class ApplicationView(ApplicationReviewMixin, LoanDeskModelView):
                     "decided_at", "created_at", "updated_at"]
 
     def prepare_item(self, item, creating: bool) -> None:
-        prepare(item, creating=creating, may_reassign=self._may_reassign())
+        prepare(item, creating=creating)
 
-    def _may_reassign(self):
-        return self.appbuilder.sm.has_access("can_reassign", "Application")
     base_order = ("created_at", "desc")
     related_views = [DecisionView, CreditAssessmentView, DocumentView]
 
@@ -115,6 +135,8 @@ class ScoreBinView(VersionedScorecardMixin, LoanDeskModelView):
     entity, entity_plural = _l("Score bin"), _l("Score bins")
     list_columns = ["factor", "lower_bound", "upper_bound", "points", "reason"]
     search_columns = ["factor", "points"]
+    quick_search = (contains("factor.name"), contains("reason"))
+    quick_search_placeholder = _l("Search the factor or the reason")
     add_columns = edit_columns = show_columns = ["factor", "lower_bound", "upper_bound",
                                                  "points", "reason"]
     base_order = ("id", "asc")
@@ -125,6 +147,8 @@ class ScoreFactorView(VersionedScorecardMixin, LoanDeskModelView):
     entity, entity_plural = _l("Score factor"), _l("Score factors")
     list_columns = ["scorecard", "sort_order", "code", "name"]
     search_columns = ["scorecard", "code", "name"]
+    quick_search = (contains("name"), prefix("code"))
+    quick_search_placeholder = _l("Search the name or the code")
     add_columns = edit_columns = show_columns = ["scorecard", "code", "name", "sort_order"]
     base_order = ("sort_order", "asc")
     related_views = [ScoreBinView]
@@ -135,6 +159,8 @@ class ScoreGradeView(VersionedScorecardMixin, LoanDeskModelView):
     entity, entity_plural = _l("Grade band"), _l("Grade bands")
     list_columns = ["scorecard", "grade", "min_score"]
     search_columns = ["scorecard", "grade"]
+    quick_search = (exact("grade", upper=True), contains("scorecard.name"))
+    quick_search_placeholder = _l("Search the grade or the scorecard")
     add_columns = edit_columns = show_columns = ["scorecard", "grade", "min_score"]
     base_order = ("min_score", "desc")
 
@@ -144,6 +170,8 @@ class ScorecardView(VersionedScorecardMixin, LoanDeskModelView):
     entity, entity_plural = _l("Scorecard"), _l("Scorecards")
     list_columns = ["name", "version", "base_score", "approve_min", "reject_below", "active"]
     search_columns = ["name", "active"]
+    quick_search = (contains("name"),)
+    quick_search_placeholder = _l("Search the name")
     add_columns = edit_columns = ["name", "version", "base_score", "approve_min",
                                   "reject_below", "active", "note"]
     show_columns = add_columns + ["created_at"]
