@@ -396,6 +396,18 @@ class Ledger:
         else:
             loan.state, loan.settled_on = ("overdue" if worst > 0 else "active"), None
 
+    def due_now(self, today: dt.date, credit: Decimal) -> dict:
+        """What to collect on ``today``, by part: every installment due and unpaid (penalty
+        interest to date), or, when nothing is due yet, the next installment; less the
+        customer's credit.  The repayment form starts from it."""
+        rows = self.due_rows(today) or self.future_rows(today)[:1]
+        parts = {p: sum((owed(r, p) for r in rows), ZERO) for p in PARTS}
+        parts["penalty"] = sum((self.penalty_as_of(r, today) - r.paid_penalty for r in rows),
+                               ZERO)
+        total = sum(parts.values(), ZERO)
+        return {**parts, "installments": [r.n for r in rows], "credit": credit,
+                "total": max(total - credit, ZERO)}
+
     def balances(self, today: dt.date, credit: Decimal) -> dict:
         """What the loan owes on ``today`` (computed, nothing stored)."""
         active = self.active()

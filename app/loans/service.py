@@ -370,6 +370,15 @@ def write_off(loan: Loan, reason: Any, today: dt.date | None = None) -> Loan:
     return loan
 
 
+def due_now(loan: Loan, today: dt.date | None = None) -> dict | None:
+    """What the customer should pay now, by part (None: the loan takes no repayment)."""
+    if loan.state not in ("active", "overdue"):
+        return None
+    with db.session.no_autoflush:
+        return Ledger(loan).due_now(today or business_today(), loan.customer_credit or
+                                    Decimal(0))
+
+
 def balances(loan: Loan, today: dt.date | None = None) -> dict:
     """Outstanding principal / interest / penalty, days past due and bucket, as of today."""
     today = today or business_today()

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from app.contracts.views import loan_contracts
 from app.domain.allocation import bucket
 from app.domain.validators import mask_phone
 from app.extensions import db
@@ -44,22 +45,32 @@ class LoanActionsMixin:
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk):
+        return self.render_show(self._deserialize_pk_if_composite(pk))
+
+    def render_show(self, pk, form: str | None = None, sent: dict | None = None,
+                    refused: LoanRefused | None = None):
+        """The loan's page; after a refused action, with its form as typed, the message
+        above it and each reason beside its field."""
         widgets = self._show(pk)  # 404 when out of scope
         loan = self.scoped_item(pk)
         sm = self.appbuilder.sm
         repayments = db.session.scalars(select(Repayment).where(Repayment.loan_id == loan.id)
                                         .order_by(Repayment.paid_on, Repayment.id)).all()
         reversed_ids = {r.reversal_of_id for r in repayments if r.reversal_of_id}
+        if refused is not None:
+            flash(str(refused), "danger")
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets,
             related_views=self._related_views, loan=loan,
-            balances=service.balances(loan), today=business_today(),
-            repayments=repayments, reversed_ids=reversed_ids,
+            balances=service.balances(loan), due=service.due_now(loan),
+            today=business_today(), repayments=repayments, reversed_ids=reversed_ids,
+            loan_contracts=loan_contracts(loan),
             can_loan=sm.has_access("can_write", "Loan"),
             can_repay=sm.has_access("can_write", "Repayment"),
             channels=[(code, gettext(label)) for code, label in PAYMENT_CHANNELS.items()],
             prepayments=[(m.value, m.label) for m in PrepaymentMode],
-            bucket_label=bucket_label)
+            bucket_label=bucket_label, sent_form=form, sent=sent or {},
+            sent_errors=refused.errors if refused is not None else {})
 
     def _back(self, pk):
         return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
@@ -71,9 +82,8 @@ class LoanActionsMixin:
         try:
             service.disburse(loan, _form())
         except LoanRefused as refused:
-            _flash_refusal(refused)
-        else:
-            flash(gettext("Disbursed: the repayment schedule is stored."), "success")
+            return self.render_show(loan.id, "disburse", _form(), refused)
+        flash(gettext("Disbursed: the repayment schedule is stored."), "success")
         return self._back(pk)
 
     @expose("/repay/<pk>", methods=["POST"])
@@ -87,11 +97,10 @@ class LoanActionsMixin:
         try:
             rep, created = service.post_repayment(loan, data, current_scope().staff)
         except LoanRefused as refused:
-            _flash_refusal(refused)
-        else:
-            flash(gettext("Repayment of %(amount)s posted.", amount=f"¥{rep.amount:,.2f}")
-                  if created else gettext("This payment was already posted; nothing was "
-                                          "added."), "success" if created else "info")
+            return self.render_show(loan.id, "repay", _form(), refused)
+        flash(gettext("Repayment of %(amount)s posted.", amount=f"¥{rep.amount:,.2f}")
+              if created else gettext("This payment was already posted; nothing was "
+                                      "added."), "success" if created else "info")
         return self._back(pk)
 
     @expose("/write_off/<pk>", methods=["POST"])
@@ -101,9 +110,8 @@ class LoanActionsMixin:
         try:
             service.write_off(loan, request.form.get("reason"))
         except LoanRefused as refused:
-            _flash_refusal(refused)
-        else:
-            flash(gettext("The loan is written off."), "success")
+            return self.render_show(loan.id, "write_off", _form(), refused)
+        flash(gettext("The loan is written off."), "success")
         return self._back(pk)
 
 
@@ -114,14 +122,16 @@ class RepaymentActionsMixin:
     @has_access
     def reverse(self, pk):
         rep = self.scoped_item(pk)
+        loan_id = rep.loan_id
         try:
             service.reverse(rep, request.form.get("reason"))
         except LoanRefused as refused:
-            _flash_refusal(refused)
-        else:
-            flash(gettext("The repayment is reversed and the loan's allocation replayed."),
-                  "success")
-        return redirect(url_for("LoanView.show", pk=rep.loan_id))
+            # The loan's page again, the reversal's reason kept beside its repayment.
+            loans = next(v for v in self.appbuilder.baseviews if type(v).__name__ == "LoanView")
+            return loans.render_show(loan_id, f"reverse-{rep.id}", _form(), refused)
+        flash(gettext("The repayment is reversed and the loan's allocation replayed."),
+              "success")
+        return redirect(url_for("LoanView.show", pk=loan_id))
 
 
 class ServiceFeeActionsMixin:
@@ -131,12 +141,18 @@ class ServiceFeeActionsMixin:
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk):
+        return self._render_fee(self._deserialize_pk_if_composite(pk))
+
+    def _render_fee(self, pk, sent: dict | None = None, refused: LoanRefused | None = None):
         widgets = self._show(pk)
         fee = self.scoped_item(pk)
+        if refused is not None:
+            flash(str(refused), "danger")
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets,
             related_views=self._related_views, fee=fee, today=business_today(),
-            can_write=self.appbuilder.sm.has_access("can_write", "ServiceFee"))
+            can_write=self.appbuilder.sm.has_access("can_write", "ServiceFee"),
+            sent=sent or {}, sent_errors=refused.errors if refused is not None else {})
 
     @expose("/fee_action/<pk>", methods=["POST"])
     @has_access
@@ -149,10 +165,9 @@ class ServiceFeeActionsMixin:
                 income.refund_fee(fee, _form())
             else:
                 abort(400)
-        except LoanRefused as refused:
-            _flash_refusal(refused)
-        else:
-            flash(gettext("Service fee updated."), "success")
+        except LoanRefused as refused:  # the form again, as typed, the reason beside it
+            return self._render_fee(fee.id, _form(), refused)
+        flash(gettext("Service fee updated."), "success")
         return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
 
 
@@ -187,8 +202,12 @@ class CommissionBatchActionsMixin:
             batch = income.create_batch(request.form.get("payable_until"),
                                          current_scope().staff)
         except LoanRefused as refused:
-            _flash_refusal(refused)
-            return redirect(url_for(f"{type(self).__name__}.list"))
+            flash(str(refused), "danger")
+            widgets = self._list()
+            return self.render_template(
+                self.list_template, title=self.list_title, widgets=widgets,
+                today=business_today(), sent=_form(), sent_errors=refused.errors,
+                can_write=self.appbuilder.sm.has_access("can_write", "Commission"))
         return redirect(url_for(f"{type(self).__name__}.show", pk=batch.id))
 
     @expose("/confirm/<pk>", methods=["POST"])
@@ -198,10 +217,14 @@ class CommissionBatchActionsMixin:
         try:
             income.confirm_batch(batch, request.form.get("paid_on"), current_scope().staff)
         except LoanRefused as refused:
-            _flash_refusal(refused)
-        else:
-            flash(gettext("Batch %(number)s confirmed as paid.", number=batch.number),
-                  "success")
+            flash(str(refused), "danger")
+            widgets = self._show(batch.id)
+            return self.render_template(
+                self.show_template, pk=batch.id, title=self.show_title, widgets=widgets,
+                related_views=self._related_views, batch=batch, today=business_today(),
+                sent=_form(), sent_errors=refused.errors,
+                can_write=self.appbuilder.sm.has_access("can_write", "Commission"))
+        flash(gettext("Batch %(number)s confirmed as paid.", number=batch.number), "success")
         return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
 
 

@@ -186,6 +186,10 @@ class Installment(Model):
     def total_paid(self) -> Decimal:
         return self.paid_principal + self.paid_interest + self.paid_fee + self.paid_penalty
 
+    @property
+    def still_owed(self) -> Decimal:
+        return self.total_due - self.total_paid
+
     def __repr__(self) -> str:
         return f"#{self.n} {self.due_date}"
 
