@@ -7,19 +7,27 @@ from app.extensions import db
 from app.models import FirmSetting, LprRate, RepaymentMethodOption
 from app.models.enums import RepaymentMethod
 
+# The firm's own details start empty: the first admin login asks them (/setup/, app/users.py)
+# and contracts say 公司信息未设置 until then, never a made-up company.  The demo sets its own.
 DEFAULT_SETTINGS = {
-    "firm.name": ("示例助贷服务有限公司", "Firm name shown on contracts"),
-    "firm.credit_code": ("91350100M000100Y43", "Firm's unified social credit code"),
-    "firm.address": ("福建省福州市鼓楼区五四路100号", "Firm address"),
-    "firm.phone": ("0591-88880000", "Firm phone"),
-    "firm.city": ("福州", "Where the firm signs its contracts"),
-    "firm.dispute_court": ("福州市鼓楼区人民法院", "The court named in contracts' dispute clause"),
+    "firm.name": ("", "Firm name shown on contracts"),
+    "firm.credit_code": ("", "Firm's unified social credit code"),
+    "firm.address": ("", "Firm address"),
+    "firm.phone": ("", "Firm phone"),
+    "firm.city": ("", "Where the firm signs its contracts"),
+    "firm.dispute_court": ("", "The court named in contracts' dispute clause"),
     "firm.extra_clauses": ("", "Extra confidentiality / personal-information text for contracts"),
     "firm.seal_image": ("", ("Path of the seal image (PNG/JPEG) printed on contracts; empty = "
                              "a drawn seal")),
     "policy.rate_cap_override": ("", ("Own annual rate cap for licensed lenders, e.g. 0.24; "
                                       "empty = 4 × one-year LPR")),
     "ui.default_locale": ("zh_CN", "The firm's default language: zh_CN or en"),
+    "intake.required_documents.person": ("id_card", (
+        "Document kinds a person's application needs before it can be submitted, "
+        "comma-separated (id_card, income_proof, bank_statement, credit_report, property…)")),
+    "intake.required_documents.enterprise": ("business_licence", (
+        "Document kinds an enterprise's application needs before it can be submitted, "
+        "comma-separated")),
     "pool.idle_days": ("30", "Days without follow-up before a customer returns to the pool"),
     "pool.daily_claim_limit": ("10", "Customers a salesperson may claim from the pool a day"),
     "reminder.before_days": ("3,1", "Days before a due date on which a reminder is queued"),

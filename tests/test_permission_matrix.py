@@ -88,6 +88,7 @@ MATRIX: dict[str, dict[str, frozenset]] = {
        for entity in ("Branch", "Team", "Staff")},
     "ContractTemplate": {"read": roles("Auditor"), "write": ADMIN, "export": roles("Auditor")},
     "FirmSetting": {"read": roles("Auditor"), "write": ADMIN, "export": roles("Auditor")},
+    "FirmSetup": {"write": ADMIN},  # /setup/: the firm's details and first branch
     "AuditLog": {"read": roles("Auditor"), "export": roles("Auditor")},
     "Calculator": {"read": R_ALL},
     "Pool": {"read": roles("Manager", "Sales"), "claim": roles("Manager", "Sales")},

@@ -6,9 +6,9 @@ issued contract) or the reader may see them.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
+from flask_babel import force_locale, to_user_timezone
 from sqlalchemy import select
 
 from app.domain.apr import APR_METHOD_NOTE, schedule_apr
@@ -16,8 +16,10 @@ from app.domain.money import amount_in_capitals
 from app.domain.schedule import Fee, LoanTerms, Method, generate_schedule
 from app.domain.validators import mask_card, mask_id_number, mask_phone
 from app.extensions import db
+from app.loans import business_today
 from app.models import FirmSetting, ServiceFee
 from app.models.enums import RepaymentMethod
+from app.settings import NOT_SET_UP_ZH, firm_profile
 
 KIND_TEMPLATES = {"loan": "contracts/loan.html", "service": "contracts/service.html",
                   "credit_authorization": "contracts/credit_authorization.html"}
@@ -31,10 +33,18 @@ METHODS_EN = {"equal_installment": "equal installment", "equal_principal": "equa
               "bullet": "bullet (principal and interest at maturity)"}
 
 
-def firm_settings() -> dict[str, str]:
+def firm_settings() -> dict[str, object]:
+    """The firm's settings for the templates; until the firm is set up (app/settings.py),
+    its name, code and city read 公司信息未设置 — in the firm's own templates too — and
+    ``set_up`` is False."""
     rows = db.session.execute(select(FirmSetting.key, FirmSetting.value)).all()
-    return {k.removeprefix("firm.").removeprefix("contract."): v or "" for k, v in rows
-            if k.startswith(("firm.", "contract."))}
+    firm: dict[str, object] = {k.removeprefix("firm.").removeprefix("contract."): v or ""
+                               for k, v in rows if k.startswith(("firm.", "contract."))}
+    firm["set_up"] = firm_profile().set_up
+    if not firm["set_up"]:
+        firm["name"] = firm["credit_code"] = NOT_SET_UP_ZH
+        firm["city"] = firm.get("city") or NOT_SET_UP_ZH
+    return firm
 
 
 def service_fee_of(loan) -> ServiceFee | None:
@@ -50,6 +60,13 @@ def loan_schedule(loan, fee_amount: Decimal):
     return generate_schedule(terms)
 
 
+def chinese_label(code) -> str:
+    """A coded value in Chinese, whatever the interface language: the contract's binding
+    text is Chinese (an issued PDF is frozen as rendered)."""
+    with force_locale("zh_CN"):
+        return str(code.label)
+
+
 def contract_context(contract, *, unmasked: bool) -> dict:
     loan = contract.loan
     customer = contract.customer
@@ -58,7 +75,10 @@ def contract_context(contract, *, unmasked: bool) -> dict:
     schedule = loan_schedule(loan, fee_amount) if loan is not None else None
     apr = schedule_apr(schedule).apr if schedule is not None else None
     show = (lambda v, mask: v or "") if unmasked else (lambda v, mask: mask(v) if v else "")
-    day = (contract.issued_at or dt.datetime.now()).date()
+    # The contract's date on the firm's calendar: issued at 07:00 in Fuzhou is the same
+    # day there, though still the day before in UTC (as stored).
+    day = to_user_timezone(contract.issued_at).date() if contract.issued_at \
+        else business_today()
     return {
         "contract": contract, "title": KIND_TITLES[contract.kind],
         "title_en": KIND_TITLES_EN[contract.kind], "firm": firm_settings(),
@@ -74,7 +94,7 @@ def contract_context(contract, *, unmasked: bool) -> dict:
         "loan": loan, "application": contract.application or (loan.application if loan else None),
         "amount": loan.principal if loan else None,
         "amount_capitals": amount_in_capitals(loan.principal) if loan else "",
-        "method_label": str(RepaymentMethod(loan.method).label) if loan else "",
+        "method_label": chinese_label(RepaymentMethod(loan.method)) if loan else "",
         "schedule": schedule, "apr": apr, "apr_note": APR_METHOD_NOTE,
         "fee": fee, "fee_amount": fee_amount,
         "fee_capitals": amount_in_capitals(fee_amount) if fee_amount else "零元整",

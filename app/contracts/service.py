@@ -24,6 +24,7 @@ from app.extensions import db
 from app.models import Contract
 from app.models.base import utcnow
 from app.pdf import cjk_font_path, html_to_pdf, render_pdf
+from app.settings import firm_profile
 
 from .numbering import next_number
 from .render import KIND_TEMPLATES, contract_context
@@ -93,6 +94,10 @@ def _move(contract: Contract, target: str) -> None:
 
 def issue(contract: Contract) -> Contract:
     _move(contract, "issued")
+    if not firm_profile().set_up:  # the legal document would name no firm
+        raise ContractRefused(gettext(
+            "Firm details not set up: an administrator enters the firm's name and unified "
+            "social credit code (Configuration → Firm details) before contracts are issued."))
     data = html_to_pdf(html(contract, unmasked=True))
     stored_name = uuid.uuid4().hex
     path = document_path(stored_name)

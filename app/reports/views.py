@@ -17,9 +17,19 @@ from app.domain import DomainError
 from app.errors import field_errors
 from app.extensions import db
 from app.loans import business_today
-from app.models import Branch, Channel, Funder, LoanProduct, Staff, Team
+from app.models import (
+    Application,
+    Branch,
+    Channel,
+    Customer,
+    Funder,
+    Loan,
+    LoanProduct,
+    Staff,
+    Team,
+)
 from app.scoping import ALL, BRANCH, TEAM, current_scope
-from app.settings import firm_setting
+from app.settings import firm_profile
 
 from .base import GROUP_LABELS
 from .dashboard import dashboard_data
@@ -51,13 +61,17 @@ def report_filters(report) -> Filters:
 
 def record_owners():
     """Staff who can own records: active profiles, either without a login (their records
-    were given to them) or with a login holding at least one role that owns records."""
+    were given to them), or with a login holding at least one role that owns records, or
+    who own records anyway (an admin who typed a customer in owns it; one EXISTS per
+    staff member on the owner indexes)."""
     owning_logins = (select(assoc_user_role.c.user_id)
                      .join(Role, Role.id == assoc_user_role.c.role_id)
                      .where(Role.name.not_in(NEVER_OWN)))
+    owns = [select(model.id).where(model.owner_id == Staff.id).exists()
+            for model in (Customer, Application, Loan)]
     return select(Staff.id, Staff.full_name).where(
         Staff.active.is_(True),
-        or_(Staff.user_id.is_(None), Staff.user_id.in_(owning_logins)))
+        or_(Staff.user_id.is_(None), Staff.user_id.in_(owning_logins), *owns))
 
 
 def filter_options() -> dict[str, list[tuple[int, str]]]:
@@ -177,7 +191,7 @@ class ReportsView(BaseView):
             return _download(to_xlsx(report, filters, table, filter_text=filter_text),
                              "application/vnd.openxmlformats-officedocument.spreadsheetml"
                              ".sheet", names)
-        pdf = to_pdf(report, filters, table, firm=firm_setting("firm.name", ""),
+        pdf = to_pdf(report, filters, table, firm=firm_profile().display_name,
                      filter_text=filter_text)
         return _download(pdf, "application/pdf", names)
 
@@ -212,9 +226,10 @@ class DashboardView(BaseView):
                 for message in messages:
                     flash(message, "danger")
             args, filters = {}, parse_filters({}, default_range="month")
+        profile = firm_profile()
         return self.render_template(
             "loandesk/dashboard.html", data=dashboard_data(filters), args=args,
-            firm=firm_setting("firm.name", ""), labels=dashboard_labels(),
+            firm=profile.name if profile.set_up else "", labels=dashboard_labels(),
             lang="zh-CN" if str(get_locale()).startswith("zh") else "en",
             title=_l("Dashboard"))
 

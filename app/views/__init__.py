@@ -11,6 +11,7 @@ from ..quotes.api import ScheduleApi
 from ..quotes.views import CalculatorView
 from ..reports.api import DashboardApi, ReportsApi
 from ..reports.views import DashboardView, ReportsView
+from ..users import SetupView
 from .applications import (
     ApplicationView,
     AssessmentFactorView,
@@ -68,6 +69,7 @@ MENU = [
     (LprRateView, _l("LPR rates"), "fa-line-chart", "config"),
     (RepaymentMethodView, _l("Repayment methods"), "fa-list-ol", "config"),
     (FirmSettingView, _l("Firm settings"), "fa-cog", "config"),
+    (SetupView, _l("Firm details"), "fa-building-o", "config"),
     (BranchView, _l("Branches"), "fa-building", "org"),
     (TeamView, _l("Teams"), "fa-users", "org"),
     (StaffView, _l("Staff"), "fa-id-badge", "org"),

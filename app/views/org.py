@@ -3,18 +3,31 @@
 from flask_babel import lazy_gettext as _l
 
 from ..models import Branch, Staff, Team
+from ..users import users_without_staff
 from .base import LoanDeskModelView, ModelInterface
+from .listing import contains, prefix
 
 
 class StaffView(LoanDeskModelView):
     datamodel = ModelInterface(Staff)
     entity, entity_plural = _l("Staff member"), _l("Staff")
+    list_template = "loandesk/staff_list.html"  # + logins without a profile, for admins
+    formatters_columns = {"team": lambda team: "" if team is None else str(team),
+                          "user": lambda user: "" if user is None else user.get_full_name()}
     list_columns = ["full_name", "employee_no", "branch", "team", "title", "phone", "active"]
     search_columns = ["full_name", "employee_no", "branch", "team", "active"]
+    quick_search = (contains("full_name"), prefix("phone"), prefix("employee_no"))
+    quick_search_placeholder = _l("Search the name, phone or employee number")
     add_columns = edit_columns = ["full_name", "employee_no", "user", "branch", "team", "title",
                                   "phone", "email", "active"]
     show_columns = add_columns + ["created_at", "updated_at"]
     base_order = ("full_name", "asc")
+
+    def render_template(self, template, **kwargs):
+        if template == self.list_template and self.appbuilder.sm.has_access(
+                "can_add", "UserDBModelView"):
+            kwargs.setdefault("missing_staff", users_without_staff())
+        return super().render_template(template, **kwargs)
 
 
 class TeamView(LoanDeskModelView):
@@ -22,6 +35,8 @@ class TeamView(LoanDeskModelView):
     entity, entity_plural = _l("Team"), _l("Teams")
     list_columns = ["name", "branch", "leader"]
     search_columns = ["name", "branch"]
+    quick_search = (contains("name"),)
+    quick_search_placeholder = _l("Search the name")
     add_columns = edit_columns = show_columns = ["name", "branch", "leader"]
     base_order = ("name", "asc")
     related_views = [StaffView]
@@ -32,6 +47,8 @@ class BranchView(LoanDeskModelView):
     entity, entity_plural = _l("Branch"), _l("Branches")
     list_columns = ["code", "name", "city", "phone"]
     search_columns = ["code", "name", "city"]
+    quick_search = (contains("name"), prefix("code"))
+    quick_search_placeholder = _l("Search the name or the code")
     add_columns = edit_columns = ["code", "name", "city", "address", "phone"]
     show_columns = add_columns + ["created_at"]
     base_order = ("code", "asc")
