@@ -17,6 +17,7 @@ from app.domain.schedule import Fee, LoanTerms, Method
 from app.domain.validators import make_credit_code, make_id_number
 from app.extensions import db
 from app.intake.scoring import assess
+from app.loans import business_today
 from app.models import (
     Application,
     Branch,
@@ -52,15 +53,16 @@ from .names import (
 )
 from .scorecard import seed_default_scorecard
 
-# username, first name, last name, role, branch code
+# username, first name (FAB's first_name: the given name), last name (last_name: the
+# surname), role, branch code.  Shown 姓名: surname + given name, no space (陈晓东).
 DEMO_USERS = [
-    ("admin", "系统", "管理员", "Admin", "FZ"),
-    ("manager", "林", "经理", "Manager", "FZ"),
-    ("sales1", "陈", "晓东", "Sales", "FZ"),
-    ("sales2", "黄", "丽华", "Sales", "FZ"),
-    ("reviewer", "郑", "思远", "Reviewer", "FZ"),
-    ("finance", "王", "春梅", "Finance", "FZ"),
-    ("auditor", "吴", "德明", "Auditor", "FZ"),
+    ("admin", "管理员", "系统", "Admin", "FZ"),
+    ("manager", "经理", "林", "Manager", "FZ"),
+    ("sales1", "晓东", "陈", "Sales", "FZ"),
+    ("sales2", "丽华", "黄", "Sales", "FZ"),
+    ("reviewer", "思远", "郑", "Reviewer", "FZ"),
+    ("finance", "春梅", "王", "Finance", "FZ"),
+    ("auditor", "德明", "吴", "Auditor", "FZ"),
 ]
 CUSTOMERS = 200
 CENT = Decimal("0.01")
@@ -79,8 +81,14 @@ def seed_demo() -> bool:
     _ensure_users()
     if db.session.query(Customer.id).first() is not None:
         return False
+    from app.users import save_firm_setup
+
+    # The demo firm's own details (a new install starts without them; /setup/ asks).
+    save_firm_setup({"name": "示例助贷服务有限公司", "credit_code": "91350100M000100Y43",
+                     "address": "福建省福州市鼓楼区五四路100号", "phone": "0591-88880000",
+                     "dispute_court": "福州市鼓楼区人民法院", "city": "福州"}, None)
     rng = random.Random(2026)
-    today = dt.date.today()
+    today = business_today()  # the firm's day (Asia/Shanghai), as the daily job reads it
     branches, teams = _organisation()
     staff = _staff(branches, teams)
     products = _products()
@@ -99,10 +107,14 @@ def _ensure_users() -> None:
     sm = current_app.appbuilder.sm
     password = current_app.config["DEMO_PASSWORD"]
     for username, first, last, role_name, _branch in DEMO_USERS:
-        if sm.find_user(username=username) is None:
+        user = sm.find_user(username=username)
+        if user is None:
             role = sm.find_role(role_name)
-            sm.add_user(username, first, last or first, f"{username}@loandesk.example", role,
+            sm.add_user(username, first, last, f"{username}@loandesk.example", role,
                         password=password)
+        elif (user.first_name, user.last_name) == (last, first):
+            # Stored surname-first by LoanDesk before 姓名 order: put each name in its place.
+            user.first_name, user.last_name = first, last
 
 
 def _organisation():
@@ -125,7 +137,7 @@ def _staff(branches, teams) -> dict[str, Staff]:
         user = sm.find_user(username=username)
         team = teams.get(team_of.get(username) or "")
         staff[username] = Staff(user_id=user.id, branch=branches[branch], team=team,
-                                full_name=first + last, employee_no=f"E{n:04d}")
+                                full_name=last + first, employee_no=f"E{n:04d}")
     # Staff of the other branch (no logins): their records must stay out of FZ's view.
     staff["xm_sales"] = Staff(branch=branches["XM"], team=teams["XM1"], full_name="许振华",
                               employee_no="E0101")
@@ -329,7 +341,11 @@ def _loan(rng, app, product, today, n, loan_state) -> None:
                 months=app.months, method=app.method, day_count=product.day_count,
                 overdue_rate=product.overdue_rate, start_date=start, state=loan_state,
                 owner=app.owner, team=app.team, branch=app.branch, channel=app.channel,
-                outstanding_principal=app.amount)
+                outstanding_principal=app.amount,
+                # the product's ledger rules, as booking a loan copies them (service.book)
+                grace_months=product.grace_months, allocation_order=product.allocation_order,
+                allocation_strategy=product.allocation_strategy,
+                settlement_interest=product.settlement_interest)
     db.session.add(loan)
     fee = ServiceFee(application=app, loan=loan, basis="percent_disbursed",
                      rate=product.service_fee_rate,
@@ -355,9 +371,12 @@ def _loan(rng, app, product, today, n, loan_state) -> None:
             rate=app.channel.commission_rate,
             amount=(base * app.channel.commission_rate).quantize(CENT), state="payable",
             payable_on=start + dt.timedelta(days=app.channel.settle_days)))
+    if loan_state == "settled":
+        _settled_early(rng, loan, today)
+        return
     outstanding = app.amount
     # Overdue loans miss their last 1–4 due installments; written-off ones miss everything
-    # after the second; settled ones pay everything (early, if not yet due).
+    # after the second.
     missed_from = {"overdue": rng.randrange(1, 5), "written_off": None}.get(loan_state, 0)
     due_items = [i for i in schedule.installments if i.due_date <= today]
     for item in schedule.installments:
@@ -365,10 +384,10 @@ def _loan(rng, app, product, today, n, loan_state) -> None:
                            interest=item.interest, fee=item.fee)
         db.session.add(inst)
         past_due = item.due_date <= today
-        pays = loan_state == "settled" or (past_due and (
+        pays = past_due and (
             loan_state in ("active",) or
             (loan_state == "overdue" and item.n <= len(due_items) - missed_from) or
-            (loan_state == "written_off" and item.n <= 2)))
+            (loan_state == "written_off" and item.n <= 2))
         if pays:
             paid_on = min(item.due_date, today)
             inst.paid_principal, inst.paid_interest, inst.paid_fee = (item.principal,
@@ -388,5 +407,46 @@ def _loan(rng, app, product, today, n, loan_state) -> None:
             inst.state = "written_off" if loan_state == "written_off" else "overdue"
             loan.days_past_due = max(loan.days_past_due or 0, inst.days_past_due)
     loan.outstanding_principal = outstanding
-    if loan_state == "settled":
-        loan.settled_on = min(today, schedule.installments[-1].due_date)
+
+
+def _settled_early(rng: random.Random, loan: Loan, today: dt.date) -> None:
+    """A settled demo loan as the ledger stores one: its schedule stored as a disbursement
+    stores it, each installment paid on its due date up to a day in the past, and on that day
+    the payoff posted, which settles the loan early (interest to the day, later interest not
+    charged), all through the ledger's own code, as ``service.post_repayment`` runs it."""
+    from app.loans.income import clawback_early_settlement
+    from app.loans.ledger import Ledger, store_schedule
+
+    store_schedule(loan)
+    ledger = Ledger(loan, history={})
+    rows = ledger.active()
+    paid = 0  # installments paid before the settlement: at least one when one has fallen due
+    due = [r for r in rows if r.due_date < today]
+    if due and len(rows) > 1:
+        paid = rng.randrange(1, min(len(due), len(rows) - 1) + 1)
+    while True:  # the settlement falls strictly between two due dates, before today
+        after = rows[paid - 1].due_date if paid else loan.disbursed_on
+        days = (min(rows[paid].due_date, today) - after).days
+        if days > 1 or paid == 0:
+            break
+        paid -= 1
+    on = after + dt.timedelta(days=rng.randrange(1, days))
+    live: list[Repayment] = []
+    for row in rows[:paid]:
+        _post(ledger, live, row.due_date, row.principal + row.interest + row.fee,
+              f"{loan.number}-{row.n:03d}")
+    _post(ledger, live, on, ledger.payoff(on), f"{loan.number}-PAYOFF")
+    ledger.refresh(today)
+    loan.customer_credit = sum((Ledger.credit_of(r) for r in live), Decimal("0.00"))
+    clawback_early_settlement(loan)  # within the channel's window the commission comes back
+
+
+def _post(ledger, live: list[Repayment], on: dt.date, amount: Decimal, reference: str) -> None:
+    """One repayment posted on its day, the way ``service.post_repayment`` posts it."""
+    rep = Repayment(loan=ledger.loan, paid_on=on, amount=amount, channel="bank_transfer",
+                    reference=reference)
+    db.session.add(rep)
+    ledger.post(rep, live)
+    ledger.apply_credit(live + [rep], on)
+    ledger.refresh(on)
+    live.append(rep)
