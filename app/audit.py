@@ -189,3 +189,67 @@ def install_audit_trail() -> None:
     if not event.contains(db.session, "before_flush", _before_flush):
         event.listen(db.session, "before_flush", _before_flush)
         event.listen(db.session, "after_flush", _after_flush)
+
+
+# -- The trail in words, for its screen ------------------------------------------------------
+
+def _model_of(table: str | None):
+    from .models import Model
+
+    for mapper in Model.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == table:
+            return mapper.class_
+    return None
+
+
+def _value_text(model, key: str, value) -> str:
+    """A stored value as the screens show it: a code by its label, nothing as a dash."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return "、".join(_value_text(model, key, v) for v in value) or "—"
+    if isinstance(value, dict):
+        return "；".join(f"{_label(model, k)}：{_value_text(model, k, v)}"
+                        for k, v in value.items())
+    column = model.__mapper__.columns.get(key) if model is not None else None
+    if key in ("from", "to") and model is not None:
+        column = model.__mapper__.columns.get("state")
+    choices = column.info.get("choices") if column is not None else None
+    if choices is not None:
+        return str(choices.labels().get(str(value), value))
+    if isinstance(value, bool) or value in ("True", "False"):
+        from flask_babel import gettext
+
+        return gettext("Yes") if value in (True, "True") else gettext("No")
+    return str(value)
+
+
+def _label(model, key: str) -> str:
+    from .views.labels import COLUMN_LABELS  # late: the views import this module
+
+    return str(COLUMN_LABELS.get(key, key))
+
+
+def readable_changes(entry) -> str:
+    """An audit entry's changes in words, a line each: "状态：草稿 → 已提交"."""
+    changes = entry.changes
+    if not changes:
+        return ""
+    if not isinstance(changes, dict):
+        return str(changes)
+    model = _model_of(entry.entity)
+    lines = []
+    for key, value in changes.items():
+        label = _label(model, key)
+        if isinstance(value, list) and len(value) == 2 and key not in ("fields",):
+            lines.append(f"{label}：{_value_text(model, key, value[0])} → "
+                         f"{_value_text(model, key, value[1])}")
+        elif isinstance(value, dict) and set(value) <= {"added", "removed"}:
+            added, removed = value.get("added") or [], value.get("removed") or []
+            lines.append(f"{label}：" + " ".join([*(f"+{a}" for a in added),
+                                                  *(f"−{r}" for r in removed)]))
+        elif key == "fields":
+            lines.append(f"{label}：" + "、".join(_label(model, f) for f in value))
+        else:
+            lines.append(f"{label}：{_value_text(model, key, value)}")
+    return "\n".join(lines)

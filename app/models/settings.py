@@ -73,3 +73,10 @@ class AuditLog(Model):
     changes: Mapped[dict | None] = mapped_column(JSON)
     purpose: Mapped[str | None] = mapped_column(String(255))
     ip: Mapped[str | None] = mapped_column(String(45))
+
+    @property
+    def changes_text(self) -> str:
+        """The changes in words, for the trail's screen (app/audit.py)."""
+        from app.audit import readable_changes
+
+        return readable_changes(self)

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from ..contracts.views import ContractActionsMixin
 from ..models import Contract, Reminder
 from .base import READ_ONLY, LoanDeskModelView, ModelInterface
+from .listing import ListHelp, Tabs, contains, prefix
 
 
 class ContractView(ContractActionsMixin, LoanDeskModelView):
@@ -14,6 +15,13 @@ class ContractView(ContractActionsMixin, LoanDeskModelView):
     exclude_route_methods = READ_ONLY
     list_columns = ["number", "kind", "version", "state", "customer", "loan", "issued_at"]
     search_columns = ["number", "kind", "state", "issued_at"]
+    quick_search = (prefix("number"), contains("customer.name"))
+    quick_search_placeholder = _l("Search the contract number or the customer's name")
+    status_tabs = Tabs("state")
+    list_help = ListHelp(
+        _l("Contracts are generated on a loan's page: open the loan and click “%(button)s”.",
+           button=_l("Generate: %(kind)s", kind=_l("Loan contract"))),
+        _l("Open the loans"), "LoanView")
     show_columns = ["number", "kind", "version", "state", "customer", "loan", "application",
                     "supersedes", "sha256", "issued_at", "signed_at", "void_reason",
                     "created_at"]
@@ -26,6 +34,9 @@ class ReminderView(LoanDeskModelView):
     exclude_route_methods = READ_ONLY
     list_columns = ["scheduled_on", "customer", "loan", "kind", "channel", "state", "attempts"]
     search_columns = ["scheduled_on", "kind", "channel", "state"]
+    quick_search = (prefix("loan.number"), contains("customer.name"))
+    quick_search_placeholder = _l("Search the loan number or the customer's name")
+    status_tabs = Tabs("state")
     show_columns = ["installment", "loan", "customer", "kind", "milestone", "channel",
                     "scheduled_on", "message", "state", "attempts", "last_error", "sent_at"]
     base_order = ("scheduled_on", "desc")

@@ -3,11 +3,14 @@
 from flask_babel import lazy_gettext as _l
 
 from ..intake.identity import normalise_identity, with_identity_checks
+from ..loans import business_today
 from ..models import Consent, Contact, Customer, FollowUp
+from ..scoping import current_scope
 from .applications import ApplicationView
 from .base import LoanDeskModelView, ModelInterface
 from .contracts import ContractView
 from .documents import DocumentView
+from .listing import Tabs, contains, exact
 from .loans import LoanView
 from .sensitive import SensitiveViewMixin
 from .validators import money_in_range, non_negative
@@ -18,6 +21,8 @@ class ContactView(SensitiveViewMixin, LoanDeskModelView):
     entity, entity_plural = _l("Contact"), _l("Contacts")
     list_columns = ["customer", "name", "relation", "phone"]
     search_columns = ["name", "relation"]
+    quick_search = (contains("name"), contains("customer.name"))
+    quick_search_placeholder = _l("Search the contact's or the customer's name")
     add_columns = edit_columns = ["customer", "name", "relation", "phone", "note"]
     show_columns = add_columns + ["created_at"]
     base_order = ("id", "desc")
@@ -28,9 +33,14 @@ class FollowUpView(LoanDeskModelView):
     entity, entity_plural = _l("Follow-up"), _l("Follow-ups")
     list_columns = ["happened_at", "customer", "staff", "method", "note", "next_date"]
     search_columns = ["method", "happened_at", "next_date", "note"]
+    quick_search = (contains("customer.name"), contains("note"))
+    quick_search_placeholder = _l("Search the customer's name or the note")
     add_columns = edit_columns = ["customer", "staff", "happened_at", "method", "note",
                                   "next_date"]
     show_columns = add_columns
+
+    def add_defaults(self) -> dict:
+        return {"staff": current_scope().staff}  # who followed up: the one typing it
     base_order = ("happened_at", "desc")
 
 
@@ -39,9 +49,14 @@ class ConsentView(LoanDeskModelView):
     entity, entity_plural = _l("Consent"), _l("Consents")
     list_columns = ["customer", "scope", "purpose", "granted_on", "expires_on", "revoked_on"]
     search_columns = ["scope", "granted_on", "expires_on", "revoked_on"]
+    quick_search = (contains("customer.name"), contains("purpose"))
+    quick_search_placeholder = _l("Search the customer's name or the purpose")
     add_columns = edit_columns = ["customer", "scope", "purpose", "granted_on", "expires_on",
                                   "revoked_on", "document", "recorded_by"]
     show_columns = add_columns
+
+    def add_defaults(self) -> dict:
+        return {"recorded_by": current_scope().staff, "granted_on": business_today()}
     base_order = ("granted_on", "desc")
 
 
@@ -52,6 +67,11 @@ class CustomerView(SensitiveViewMixin, LoanDeskModelView):
     list_columns = ["name", "kind", "phone", "city", "status", "channel", "owner", "created_at"]
     search_columns = ["name", "phone", "id_number", "credit_code", "kind", "status", "city",
                       "channel", "branch", "created_at"]
+    # A mobile or an ID number is stored encrypted: found by its keyed hash, whole only.
+    quick_search = (contains("name"), exact("phone"), exact("id_number"),
+                    exact("credit_code", upper=True))
+    quick_search_placeholder = _l("Search name, mobile, ID number or credit code")
+    status_tabs = Tabs("status")
     _identity = ["kind", "name", "id_number", "credit_code", "phone", "email", "gender",
                  "birth_date", "city", "address", "bank_name", "bank_card"]
     _work = ["employer", "occupation", "monthly_income", "monthly_debt_payment",

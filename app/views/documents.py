@@ -8,6 +8,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from werkzeug.datastructures import MultiDict
 
 from ..audit import record
 from ..documents import UploadRefused, discard, document_path, store
@@ -18,6 +19,7 @@ from ..permissions import MODEL_VIEW_METHODS
 from ..scoping import current_scope
 from .base import READ_ONLY, LoanDeskModelView, ModelInterface
 from .fields import AjaxSelectField, CodedSelectField
+from .listing import contains
 
 
 class UploadForm(FlaskForm):
@@ -37,6 +39,8 @@ class DocumentView(LoanDeskModelView):
     list_columns = ["uploaded_at", "customer", "kind", "original_name", "size_bytes",
                     "uploaded_by"]
     search_columns = ["kind", "original_name", "uploaded_at"]
+    quick_search = (contains("original_name"), contains("customer.name"))
+    quick_search_placeholder = _l("Search the file name or the customer's name")
     show_columns = ["customer", "application", "kind", "original_name", "content_type",
                     "size_bytes", "sha256", "uploaded_by", "uploaded_at"]
     base_order = ("uploaded_at", "desc")
@@ -46,6 +50,10 @@ class DocumentView(LoanDeskModelView):
     @has_access
     def upload(self):
         form = UploadForm()
+        if request.method == "GET":  # opened from a customer, an application or a checklist
+            for name in ("customer", "application", "kind"):
+                if request.args.get(name):
+                    form[name].process(MultiDict([(name, request.args[name])]))
         if request.method == "POST" and form.validate():
             upload = request.files.get("file")
             try:

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..models import Channel, Funder, LoanProduct
 from .base import LoanDeskModelView, ModelInterface
+from .listing import contains, prefix
 
 
 class LoanProductView(LoanDeskModelView):
@@ -12,6 +13,8 @@ class LoanProductView(LoanDeskModelView):
     list_columns = ["code", "name", "funder", "min_amount", "max_amount", "min_months",
                     "max_months", "min_rate", "max_rate", "active"]
     search_columns = ["code", "name", "funder", "active"]
+    quick_search = (contains("name"), prefix("code"))
+    quick_search_placeholder = _l("Search the name or the code")
     add_columns = edit_columns = [
         "code", "name", "funder", "min_amount", "max_amount", "min_months", "max_months",
         "min_rate", "max_rate", "methods", "day_count", "grace_months", "min_age", "max_age",
@@ -26,6 +29,8 @@ class FunderView(LoanDeskModelView):
     entity, entity_plural = _l("Funder"), _l("Funders")
     list_columns = ["name", "kind", "licence_no", "contact_name", "phone", "active"]
     search_columns = ["name", "kind", "active"]
+    quick_search = (contains("name"), contains("contact_name"))
+    quick_search_placeholder = _l("Search the name or the contact person")
     add_columns = edit_columns = ["name", "kind", "licence_no", "credit_code", "contact_name",
                                   "phone", "address", "active"]
     show_columns = add_columns + ["created_at"]
@@ -39,6 +44,8 @@ class ChannelView(LoanDeskModelView):
     list_columns = ["code", "name", "kind", "commission_basis", "commission_rate",
                     "settle_days", "active"]
     search_columns = ["code", "name", "kind", "active"]
+    quick_search = (contains("name"), prefix("code"))
+    quick_search_placeholder = _l("Search the name or the code")
     add_columns = edit_columns = ["code", "name", "kind", "contact_name", "phone",
                                   "commission_basis", "commission_rate", "settle_days",
                                   "clawback_days", "active"]

@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 
+from ..editing import entity_label
 from ..models import AuditLog, FirmSetting, LprRate, RepaymentMethodOption
 from .base import NEVER, READ_ONLY, LoanDeskModelView, ModelInterface
+from .listing import contains, prefix
 
 
 class LprRateView(LoanDeskModelView):
@@ -21,6 +23,8 @@ class FirmSettingView(LoanDeskModelView):
     exclude_route_methods = NEVER | {"add", "delete"}
     list_columns = ["key", "value", "description"]
     search_columns = ["key", "value"]
+    quick_search = (contains("key"), contains("description"))
+    quick_search_placeholder = _l("Search the setting or its description")
     edit_columns = ["value"]
     show_columns = list_columns
     base_order = ("key", "asc")
@@ -39,6 +43,18 @@ class RepaymentMethodView(LoanDeskModelView):
     base_order = ("sort_order", "asc")
 
 
+OTHER_RECORD_TYPES = {"user": _l("User"), "ab_user": _l("User"), "ab_role": _l("Role"),
+                      "Report": _l("Report")}
+
+
+def record_type_text(table: str | None) -> str:
+    """An audit entry's record type in words: the name its screen gives the entity."""
+    if not table:
+        return ""
+    label = entity_label(table)
+    return str(OTHER_RECORD_TYPES.get(table, label)) if label == table else label
+
+
 class AuditLogView(LoanDeskModelView):
     """Append-only: nobody, Admin included, may edit or delete an entry."""
 
@@ -47,6 +63,9 @@ class AuditLogView(LoanDeskModelView):
     exclude_route_methods = READ_ONLY
     list_columns = ["at", "username", "action", "entity", "record_id", "purpose", "ip"]
     search_columns = ["at", "username", "action", "entity", "record_id"]
-    show_columns = ["at", "username", "user_id", "action", "entity", "record_id", "changes",
-                    "purpose", "ip"]
+    quick_search = (prefix("username"),)
+    quick_search_placeholder = _l("Search the user name")
+    show_columns = ["at", "username", "user_id", "action", "entity", "record_id",
+                    "changes_text", "purpose", "ip"]
+    formatters_columns = {"entity": record_type_text}
     base_order = ("at", "desc")
