@@ -111,8 +111,10 @@ def test_every_report_page_offers_the_presets_keeping_the_other_filters(app, cli
     # Following 上月: its dates fill 起 / 止, the grouping stays, 上月 is marked.
     page = client.get("/reports/loans/", query_string={
         k: v[0] for k, v in links["last_month"]["query"].items()}).get_data(as_text=True)
-    assert f'id="from" name="from" class="form-control input-sm" value="{last_start}"' in page
-    assert f'id="to" name="to" class="form-control input-sm" value="{last_end}"' in page
+    assert (f'id="from" name="from" class="form-control input-sm ld-date" '
+            f'placeholder="yyyy-mm-dd" autocomplete="off" value="{last_start}"') in page
+    assert (f'id="to" name="to" class="form-control input-sm ld-date" '
+            f'placeholder="yyyy-mm-dd" autocomplete="off" value="{last_end}"') in page
     assert '<option value="channel" selected>' in page
     marked = {code for code, link in presets_on(page).items()
               if "active" in link["classes"] and link["current"]}
