@@ -140,3 +140,31 @@ def test_a_repaying_application_offers_no_edit(page_for):
     assert page.locator(".table-responsive a[href*='/applicationview/edit/']").count() > 0
     shot(page, "confirm-no-edit-when-repaying")
     assert_console_clean(page)
+
+
+def test_voiding_a_contract_and_withdrawing_an_application_ask_first(page_for):
+    page = page_for("finance")
+    page.set_viewport_size({"width": WIDTH, "height": 900})
+    open_tab(page, "/loanview/list/", "active")
+    first_show(page)
+    with page.expect_navigation():
+        page.click("#generate-service")  # a draft of the loan's service contract
+    page.fill("#void-form input[name=reason]", "生成错误")
+    page.locator("#void-form button").click()
+    text = dialog(page).locator(".ld-confirm-text").inner_text()
+    number = page.locator("#void-form").get_attribute("data-confirm")
+    assert text == number and "作废" in text and "JJ-" in text
+    shot(page, "confirm-void-dialog")
+    dialog(page).locator(".ld-confirm-cancel").click()
+    assert_console_clean(page)
+
+    sales = page_for("sales1")
+    sales.set_viewport_size({"width": WIDTH, "height": 900})
+    open_tab(sales, "/applicationview/list/", "draft")
+    first_show(sales)
+    sales.click("#move-withdrawn")
+    text = dialog(sales).locator(".ld-confirm-text").inner_text()
+    assert "撤回" in text and "AP" in text
+    dialog(sales).locator(".ld-confirm-cancel").click()
+    assert sales.locator("#move-withdrawn").count() == 1  # still a draft
+    assert_console_clean(sales)
