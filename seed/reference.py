@@ -24,7 +24,7 @@ DEFAULT_SETTINGS = {
     "ui.default_locale": ("zh_CN", "The firm's default language: zh_CN or en"),
     "intake.required_documents.person": ("id_card", (
         "Document kinds a person's application needs before it can be submitted, "
-        "comma-separated (id_card, income_proof, bank_statement, credit_report, property…)")),
+        "comma-separated")),
     "intake.required_documents.enterprise": ("business_licence", (
         "Document kinds an enterprise's application needs before it can be submitted, "
         "comma-separated")),

@@ -419,11 +419,11 @@ def test_a_contract_after_issue_is_frozen_under_every_path(app):
         contract = Contract(kind="loan", number="JK-2026-LOCK01", year=2026, seq=900001,
                             state="issued", customer=loan.customer, loan=loan,
                             owner=loan.owner, team=loan.team, branch=loan.branch,
-                            sha256="a" * 64, issued_at=dt.datetime(2026, 1, 5, 2, 0))
+                            sha256="0" * 64, issued_at=dt.datetime(2026, 1, 5, 2, 0))
         db.session.add(contract)
         db.session.commit()
         sha = contract.sha256
-        contract.sha256 = "0" * 64
+        contract.sha256 = "1" * 64
         with pytest.raises(EditLocked):
             db.session.commit()
         db.session.rollback()

@@ -103,7 +103,8 @@ def test_an_id_number_is_found_whole(client, auth, sales1_customer):
 def test_an_application_is_found_by_the_beginning_of_its_number(app, client, auth):
     with app.app_context():
         numbers = list(db.session.scalars(select(Application.number)))
-    start = sorted(numbers)[len(numbers) // 2][:8]  # e.g. AP202608: one month's numbers
+    dated = sorted(n for n in numbers if n[2:8].isdigit())  # the numbers the app gives
+    start = dated[len(dated) // 2][:8]  # e.g. AP202608: one month's numbers
     expected = [n for n in numbers if n.startswith(start)]
     auth.login("admin")
     count, html = page(client, "/applicationview/list/", q=start.lower(),

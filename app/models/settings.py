@@ -53,6 +53,18 @@ class FirmSetting(VersionedMixin, Model):
     def __repr__(self) -> str:
         return self.key
 
+    @property
+    def value_text(self) -> str:
+        """The value as a person reads it: the document kinds a checklist asks for by their
+        names (the setting stores their codes)."""
+        if self.key.startswith("intake.required_documents.") and self.value:
+            from .enums import DocumentKind
+
+            labels = DocumentKind.labels()
+            return "、".join(str(labels.get(code.strip(), code.strip()))
+                            for code in self.value.split(",") if code.strip())
+        return self.value or ""
+
 
 class AuditLog(Model):
     """Append-only trail: who did what to which record, when, and why."""

@@ -21,7 +21,7 @@ class FirmSettingView(LoanDeskModelView):
     datamodel = ModelInterface(FirmSetting)
     entity, entity_plural = _l("Firm setting"), _l("Firm settings")
     exclude_route_methods = NEVER | {"add", "delete"}
-    list_columns = ["key", "value", "description"]
+    list_columns = ["key", "value_text", "description"]
     search_columns = ["key", "value"]
     quick_search = (contains("key"), contains("description"))
     quick_search_placeholder = _l("Search the setting or its description")
