@@ -17,6 +17,7 @@ from flask_babel import gettext
 
 from .domain.validators import has_hidden_characters
 from .extensions import db
+from .loans import business_today
 from .models import Consent, Document
 
 # The types the firm accepts, recognised by their first bytes, and the names they may carry.
@@ -52,7 +53,7 @@ def check_name(filename: str | None) -> str:
 
 
 def has_credit_query_consent(customer_id: int, day: dt.date | None = None) -> bool:
-    day = day or dt.date.today()
+    day = day or business_today()  # the firm's calendar, as consents are dated
     return db.session.query(Consent.id).filter(
         Consent.customer_id == customer_id, Consent.scope == "credit_query",
         Consent.granted_on <= day, Consent.revoked_on.is_(None),

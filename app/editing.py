@@ -17,6 +17,7 @@ from flask import current_app, has_request_context
 from flask_babel import gettext
 from sqlalchemy import String, event, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.base import NO_VALUE
 
 from .domain.editing import EditRule, Refusal, rule_of
 from .errors import translate
@@ -114,6 +115,26 @@ def changed_fields(item) -> set[str]:
     return changed
 
 
+def values_before_after(item, names) -> dict[str, tuple[object, object]]:
+    """(stored, pending) of each changed column among ``names`` (relations by their key's
+    identity: a signed copy attached counts as set)."""
+    state = db.inspect(item)
+    relations = type(item).__mapper__.relationships
+    out = {}
+    for name in names:
+        history = state.attrs[name].history
+        if name in relations:  # its stored key, loaded or not
+            columns = [c.key for c in relations[name].local_columns]
+            before = state.attrs[columns[0]].loaded_value if len(columns) == 1 else None
+            before = None if before is NO_VALUE else before
+        else:
+            before = history.deleted[0] if history.deleted else (
+                history.unchanged[0] if history.unchanged else None)
+        after = history.added[0] if history.added else before
+        out[name] = (before, after)
+    return out
+
+
 def _points_where_it_did(state, rel, history) -> bool:
     """A relation set to the record its stored foreign key already names (FAB's forms set
     every relation they show, loaded or not)."""
@@ -176,8 +197,10 @@ def check_edit(item) -> None:
     if rule is None:
         return
     with db.session.no_autoflush:  # reading the rights must not write the edit first
-        refusal = rule.refusal(state_of(item, rule), rights_on(entity_of(model)),
-                               changed_fields(item))
+        rights = rights_on(entity_of(model))
+        changed = changed_fields(item)
+        refusal = rule.refusal(state_of(item, rule), rights, changed) or \
+            rule.value_refusal(rights, values_before_after(item, changed))
     if refusal is not None:
         text = message(model, refusal)
         db.session.rollback()  # nothing of a refused edit is kept

@@ -125,7 +125,23 @@ def _without_download(view):
 
 
 class _UserApi(UserApi):
-    """FAB's user API answered 500 to a PUT on a user that does not exist."""
+    """FAB's user API answered 500 to a PUT on a user that does not exist; a login with a
+    staff profile is never deleted (409)."""
+
+    @expose("/<pk>", methods=("DELETE",))
+    @protect()
+    @safe
+    @permission_name("delete")
+    def delete(self, pk):
+        user = self.datamodel.get(pk, self._base_filters)
+        if user is None:
+            return self.response_404()
+        reason = login_delete_refusal(user)
+        if reason is not None:
+            return self.response(409, message=reason)
+        return UserApi.delete(self, pk)
+
+    delete.__doc__ = UserApi.delete.__doc__
 
     @expose("/<pk>", methods=("PUT",))
     @protect()
@@ -217,7 +233,20 @@ def _placement_fields() -> dict:
 
 def _team_of(form) -> Team | None:
     value = form.team.data or ""
-    return db.session.get(Team, int(value)) if value.isdigit() else None
+    # An id beyond any integer column is no team (the database would fail on it).
+    return db.session.get(Team, int(value)) if value.isdigit() and len(value) < 10 else None
+
+
+def login_delete_refusal(user) -> str | None:
+    """A login with a staff profile is never deleted: the profile owns records, and on
+    SQLite the next login could take the freed id, and with it the profile's records and
+    scope.  Deactivate it instead."""
+    staff = db.session.scalar(select(Staff).where(Staff.user_id == user.id))
+    if staff is None:
+        return None
+    return gettext("%(username)s is the login of staff member %(name)s, whose records keep "
+                   "them as owner: deactivate the login (and the staff profile) instead of "
+                   "deleting it.", username=user.username, name=staff.full_name)
 
 
 StaffProfileForm = type("StaffProfileForm", (DynamicForm,), _placement_fields())
@@ -245,6 +274,11 @@ def _user_name(user) -> str:
 
 class UserDBModelView(views.UserDBModelView):
     """FAB's user screens: the add form also makes the staff profile (app/users.py)."""
+
+    def pre_delete(self, item) -> None:
+        reason = login_delete_refusal(item)
+        if reason is not None:
+            raise ValueError(reason)  # FAB's delete flashes it and deletes nothing
 
     add_template = "loandesk/user_add.html"
     list_template = "loandesk/user_list.html"

@@ -46,10 +46,11 @@ class SensitiveWidget:
 
     def __call__(self, field, **kwargs):
         hint = field.masked_hint or ""
+        disabled = ' disabled="disabled"' if kwargs.get("disabled") else ""
         return Markup(
             f'<input class="form-control" type="text" id="{escape(field.id)}" '
             f'name="{escape(field.name)}" value="{escape(field.typed or "")}" '
-            f'placeholder="{escape(hint)}" autocomplete="off">')
+            f'placeholder="{escape(hint)}" autocomplete="off"{disabled}>')
 
 
 class SensitiveField(StringField):

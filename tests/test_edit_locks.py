@@ -508,3 +508,73 @@ def test_a_customer_with_applications_is_not_deleted(app):
     assert client.delete(f"/api/v1/customers/{customer}").status_code == 409
     with app.app_context():
         assert db.session.get(Customer, customer) is not None
+
+
+# -- What the values themselves forbid --------------------------------------------------------
+
+def test_a_revocation_is_not_undone(app):
+    client = login(app, "sales1")
+    with app.app_context():
+        customer = new_customer(staff_of("sales1"))
+        consent = Consent(customer=customer, scope="credit_query", purpose="查询征信",
+                          granted_on=dt.date(2026, 1, 5), revoked_on=dt.date(2026, 2, 1))
+        db.session.add(consent)
+        db.session.commit()
+        pk = consent.id
+    url = f"/consentview/edit/{pk}"
+    form = form_of(client, url)
+    form["revoked_on"] = ""
+    assert client.post(url, data=form).status_code == 409
+    with app.app_context():
+        assert db.session.get(Consent, pk).revoked_on == dt.date(2026, 2, 1)
+
+
+def test_only_a_manager_blacklists_or_lifts_the_blacklist(app):
+    with app.app_context():
+        customer = new_customer(staff_of("sales1"))
+        customer.status, customer.blacklist_reason = "blacklisted", "提供虚假材料"
+        db.session.commit()
+        pk = customer.id
+    sales = login(app, "sales1")
+    refused = sales.put(f"/api/v1/customers/{pk}", json={"status": "active"})
+    assert refused.status_code == 409
+    assert refused.get_json()["message"] == "只有经理可以将客户列入或移出黑名单。"
+    with app.app_context():
+        assert db.session.get(Customer, pk).status == "blacklisted"
+    assert login(app, "manager").put(f"/api/v1/customers/{pk}",
+                                     json={"status": "active"}).status_code == 200
+    assert sales.put(f"/api/v1/customers/{pk}", json={"status": "blacklisted"}
+                     ).status_code == 409
+    assert sales.put(f"/api/v1/customers/{pk}", json={"status": "lead"}).status_code == 200
+
+
+def test_locked_fields_are_disabled_whatever_their_widget(app):
+    import re
+
+    client = login(app, "sales1")
+    with app.app_context():
+        customer = new_customer(staff_of("sales1"))
+        db.session.commit()
+        pk = customer.id
+    html = client.get(f"/customerview/edit/{pk}").get_data(as_text=True)
+    for name in ("id_number", "bank_card"):  # the sensitive boxes
+        assert "disabled" in re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+    owner = re.search(r'<select[^>]*name="owner"[^>]*>', html).group(0)
+    assert "disabled" in owner
+
+
+def test_a_login_with_a_staff_profile_is_not_deleted(app):
+    from flask_appbuilder.security.sqla.models import User
+
+    admin = login(app, "admin")
+    with app.app_context():
+        user_id = app.appbuilder.sm.find_user(username="sales2").id
+    token = app.test_client().post("/api/v1/security/login", json={
+        "username": "admin", "password": DEMO_PASSWORD, "provider": "db"}).get_json()[
+        "access_token"]
+    answer = app.test_client().delete(f"/api/v1/security/users/{user_id}",
+                                      headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 409 and "停用" in answer.get_json()["message"]
+    admin.post(f"/users/delete/{user_id}")
+    with app.app_context():
+        assert db.session.get(User, user_id) is not None

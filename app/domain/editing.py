@@ -51,6 +51,10 @@ class EditRule:
     needs_messages: tuple[tuple[str, str], ...] = ()  # (right, msgid) when a right is missing
     delete_states: frozenset[str] | None = None  # None: deletion is not limited by state
     frozen_states: frozenset[str] = frozenset()  # nothing changes here but by a state move
+    once: frozenset[str] = frozenset()  # set when empty, never changed or emptied after
+    # (field, values, rights, msgid): moving the field to or from one of the values needs
+    # the rights (putting a customer on the blacklist, or taking them off it)
+    guarded: tuple[tuple[str, frozenset[str], frozenset[str], str], ...] = ()
 
     def named(self) -> frozenset[str]:
         return frozenset(f for g in self.grants for f in g.fields if f != OTHERS)
@@ -86,6 +90,21 @@ class EditRule:
                 if right in missing:
                     return Refusal(msgid, {}, name)
             return Refusal(self.locked, {"state": state} if state else {}, name)
+        return None
+
+    def value_refusal(self, rights: frozenset[str],
+                      values: dict[str, tuple[object, object]]) -> Refusal | None:
+        """What the values themselves forbid: a set-once field changed after it was set,
+        or a guarded value reached or left without the rights.  ``values`` holds each
+        changed field's (before, after)."""
+        for name in sorted(values):
+            before, after = values[name]
+            if name in self.once and before not in (None, ""):
+                return Refusal(self.locked, {}, name)
+            for field_name, guarded, needs, msgid in self.guarded:
+                if field_name == name and (before in guarded or after in guarded) and \
+                        not needs <= rights:
+                    return Refusal(msgid, {}, name)
         return None
 
     def frozen(self, name: str, state: str | None) -> bool:
@@ -137,12 +156,17 @@ CUSTOMER = EditRule(
     grants=(Grant(CUSTOMER_IDENTITY, needs=SENSITIVE),
             Grant(frozenset({"owner", "team", "branch"}), needs=REASSIGN),
             Grant(frozenset({OTHERS}))),
-    needs_messages=(NEEDS_SENSITIVE, NEEDS_REASSIGN))
+    needs_messages=(NEEDS_SENSITIVE, NEEDS_REASSIGN),
+    # The blacklist is a manager's decision, both ways (a blacklisted customer is refused
+    # at intake and rejected at submission).
+    guarded=(("status", frozenset({"blacklisted"}), REASSIGN,
+              N_("Only a manager can put a customer on the blacklist or take them off it.")),))
 
 # A consent records what the customer agreed to, when: it can be revoked (and its signed
 # copy attached) later, never rewritten.
 CONSENT = EditRule(
     "Consent", grants=(Grant(frozenset({"revoked_on", "document"})),),
+    once=frozenset({"revoked_on", "document"}),  # a revocation is not undone
     locked=N_("A consent records what the customer agreed to: only its revocation and its "
               "signed copy can be added later. Record a new consent instead."))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 
 from flask_babel import gettext
@@ -10,13 +9,14 @@ from sqlalchemy import select
 
 from app.domain.states import IN_PROGRESS
 from app.extensions import db
+from app.loans import business_today
 from app.models import Application
 from app.permissions import refuse
 
 
 def new_number() -> str:
     """AP + date + 6 random hex digits; the unique key settles the (rare) collision."""
-    return f"AP{dt.date.today():%Y%m%d}{secrets.token_hex(3).upper()}"
+    return f"AP{business_today():%Y%m%d}{secrets.token_hex(3).upper()}"
 
 
 def intake_refusal(application: Application, creating: bool) -> str | None:

@@ -16,7 +16,7 @@ from flask_babel import gettext
 from app.domain import DomainError
 from app.domain.money import format_rate
 from app.domain.schedule import Fee, LoanTerms, Method
-from app.models.base import utcnow
+from app.loans import business_today
 from app.quotes.pricing import cap_check, price
 
 
@@ -61,7 +61,7 @@ def quote_terms(application, amount, months, rate_pct, method) -> dict:
         rate = Decimal(str(rate_pct).strip()) / 100
         months = int(str(months).strip())
         terms = LoanTerms(principal=amount, annual_rate=rate, months=months,
-                          method=Method(method), start_date=utcnow().date(),
+                          method=Method(method), start_date=business_today(),
                           fees=(Fee(kind="upfront", amount=service_fee(
                               application.product, amount)),)
                           if application.product else ())
@@ -72,18 +72,29 @@ def quote_terms(application, amount, months, rate_pct, method) -> dict:
 
 
 def decision_terms(application) -> dict:
-    """The decision form's starting values and the limits shown beside them."""
+    """The decision form's starting values and the limits shown beside them, the rates
+    already in words (12.00%)."""
     product = application.product
     methods = [m.code for m in sorted(product.methods, key=lambda m: m.sort_order)] \
-        if product else [m.value for m in Method]
+        if product else []
+    methods = methods or [m.value for m in Method]  # a product offering none: any
     method = application.method if application.method in methods else methods[0]
     rate = product.min_rate if product else None
-    today = utcnow().date()
+    today = business_today()
+    try:
+        cap = cap_check(Decimal(0), today)
+    except DomainError:  # no LPR recorded for today: the approval itself is refused
+        cap = None
     terms = {"amount": application.amount, "months": application.months,
              "annual_rate_pct": (rate * 100).normalize() if rate is not None else None,
              "method": method, "methods": methods, "product": product,
-             "fee": service_fee(product, application.amount), "apr": None,
-             "cap": cap_check(Decimal(0), today)}
+             "fee": service_fee(product, application.amount), "apr": None, "cap": cap,
+             "firm_cap": cap is not None and cap.source == "firm_override",
+             "cap_pct": format_rate(cap.rate) if cap else None,
+             "lpr_pct": format_rate(cap.lpr) if cap and cap.lpr is not None else None,
+             "min_rate_pct": format_rate(product.min_rate) if product else None,
+             "max_rate_pct": format_rate(product.max_rate) if product else None,
+             "apr_pct": None}
     if rate is not None:
         try:
             quote = price(LoanTerms(
@@ -93,5 +104,5 @@ def decision_terms(application) -> dict:
         except DomainError:
             pass  # terms the product cannot price: the form says so on approval
         else:
-            terms["apr"] = quote.apr.apr
+            terms["apr"], terms["apr_pct"] = quote.apr.apr, format_rate(quote.apr.apr)
     return terms

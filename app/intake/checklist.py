@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from app.documents import has_credit_query_consent
 from app.extensions import db
+from app.loans import business_today
 from app.models import Document
 from app.models.enums import DocumentKind
 from app.settings import firm_setting
@@ -65,7 +66,7 @@ def _document_kinds(application) -> set[str]:
 def submission_checks(application, day: dt.date | None = None) -> list[Check]:
     from app.views.labels import COLUMN_LABELS  # late: the views import the intake modules
 
-    day = day or dt.date.today()
+    day = day or business_today()  # the firm's day: a consent given this morning counts
     customer = application.customer
     checks = []
     consent = has_credit_query_consent(customer.id, day)
@@ -98,8 +99,11 @@ def submission_checks(application, day: dt.date | None = None) -> list[Check]:
 
 
 def _product_check(application, day: dt.date) -> Check:
+    """A product chosen, and fitting: the review decides within its ranges."""
     rows = matches(application, None, day)
-    label = gettext("A product that fits")
+    label = gettext("A product chosen that fits")
+    choose = Fix(gettext("Choose a product"), url_for(
+        "ApplicationView.show", pk=application.id) + "#product-matches-title")
     if application.product_id is not None:
         chosen = next((r for r in rows if r["product_id"] == application.product_id), None)
         if chosen is not None and chosen["eligible"]:
@@ -109,11 +113,10 @@ def _product_check(application, day: dt.date) -> Check:
         return Check("product", False, label, gettext(
             "The chosen product does not fit: %(reasons)s", reasons=reasons),
             (Fix(gettext("Change the terms"), url_for("ApplicationView.edit",
-                                                      pk=application.id)),
-             Fix(gettext("Choose another product"), url_for(
-                 "ApplicationView.show", pk=application.id) + "#product-matches")))
+                                                      pk=application.id)), choose))
     if any(r["eligible"] for r in rows):
-        return Check("product", True, label)
+        return Check("product", False, label, gettext(
+            "No product is chosen: choose one of those that fit."), (choose,))
     return Check("product", False, label, gettext(
         "No active product fits the amount, term and customer."),
         (Fix(gettext("Change the terms"), url_for("ApplicationView.edit",

@@ -12,6 +12,7 @@ from app.domain import DomainError
 from app.domain.schedule import Fee, LoanTerms, Method
 from app.errors import field_errors
 from app.extensions import db
+from app.loans import business_today
 from app.models import LoanProduct
 from app.quotes.pricing import price
 
@@ -42,7 +43,9 @@ def product_reasons(product: LoanProduct, application, grade: str | None,
         reasons.append(gettext("Grade %(grade)s is below the product's minimum %(min)s.",
                                grade=grade, min=product.min_grade))
     methods = {m.code for m in product.methods}
-    if application.method and application.method not in methods:
+    if not methods:  # a product saved without any: it cannot be priced
+        reasons.append(gettext("The product offers no repayment method."))
+    elif application.method and application.method not in methods:
         reasons.append(gettext("The product does not offer this repayment method."))
     return reasons
 
@@ -60,7 +63,7 @@ def quote_for(product: LoanProduct, application, day: dt.date):
 
 
 def matches(application, grade: str | None = None, day: dt.date | None = None) -> list[dict]:
-    day = day or dt.date.today()
+    day = day or business_today()
     rows = []
     products = db.session.scalars(select(LoanProduct).where(LoanProduct.active.is_(True))
                                   .order_by(LoanProduct.code)).all()

@@ -15,6 +15,7 @@ from app.domain.i18n import N_
 from app.domain.scoring import Bin, Card, Factor, Result, score
 from app.domain.validators import id_number_error
 from app.extensions import db
+from app.loans import business_today
 from app.models import AssessmentFactor, CreditAssessment, Scorecard
 
 MIN_AGE, MAX_AGE = 18, 65  # a firm-wide floor and ceiling; products narrow them further
@@ -91,7 +92,7 @@ def hard_rules(customer, application, day: dt.date) -> list[tuple[str, dict]]:
 
 def evaluate(application, day: dt.date | None = None) -> tuple[Result, Scorecard, dict]:
     """Score without storing (matching and previews use it)."""
-    day = day or dt.date.today()
+    day = day or business_today()
     scorecard = active_scorecard()
     values = applicant_values(application.customer, application, day)
     result = score(card_of(scorecard), values, hard_rules(application.customer, application,

@@ -13,16 +13,19 @@ from decimal import Decimal, InvalidOperation
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from app.audit import record
 from app.domain import DomainError
 from app.domain.schedule import Fee, LoanTerms, Method, ProductLimits
 from app.domain.states import check_transition
+from app.domain.terms import MAX_MONTHS, MAX_PRINCIPAL
 from app.errors import field_errors
 from app.extensions import db
-from app.models import Application, Decision
+from app.loans import business_today
+from app.models import Application, Decision, Loan
 from app.models.base import utcnow
-from app.models.enums import ApplicationState
+from app.models.enums import ApplicationState, RepaymentMethod
 from app.quotes.pricing import price_within_cap
 from app.scoping import current_scope
 
@@ -121,6 +124,11 @@ def _submit(application, data, staff) -> None:
 
 
 def _withdraw(application, data, staff) -> None:
+    loan = db.session.scalar(select(Loan.number).where(Loan.application_id == application.id))
+    if loan is not None:  # its loan would be left pending, pointing at a withdrawn one
+        raise TransitionRefused(gettext(
+            "Loan %(number)s is booked on this application: it can no longer be withdrawn.",
+            number=loan))
     application.state = "withdrawn"
     application.decided_at = utcnow()
 
@@ -136,22 +144,44 @@ def _decimal(data, field, errors):
         return None
 
 
+def _whole(value) -> int | None:
+    """A whole number as typed or sent (12, "12", 12.0); None for anything else (24.9 is
+    not 24)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**31 else None
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
 def _approve(application, data, staff) -> None:
     errors: dict[str, list[str]] = {}
     amount = _decimal({"amount": data.get("amount", application.amount)}, "amount", errors)
     rate = _decimal(data, "annual_rate", errors)
-    try:
-        months = int(data.get("months", application.months))
-    except (TypeError, ValueError):
+    months = _whole(data.get("months", application.months))
+    if months is None:
         errors["months"] = [gettext("Enter a whole number.")]
-        months = None
+    elif not 1 <= months <= MAX_MONTHS:
+        errors["months"] = [gettext("Term must be a whole number of months from 1 to "
+                                    "%(max)s.", max=MAX_MONTHS)]
+    if amount is not None and not Decimal(0) < amount <= MAX_PRINCIPAL:
+        errors["amount"] = [gettext("The amount must be greater than 0.") if amount <= 0
+                            else gettext("The amount is too large.")]
+    if rate is not None and not Decimal(0) <= rate < 1:
+        errors["annual_rate"] = [gettext("Enter an annual rate from 0 to 100%.")]
     method = data.get("method") or application.method or "equal_installment"
     if method not in {m.value for m in Method}:
-        errors["method"] = [gettext("Choose one of: %(choices)s.",
-                                    choices=", ".join(m.value for m in Method))]
+        errors["method"] = [gettext("Choose one of: %(choices)s.", choices="、".join(
+            str(RepaymentMethod(m.value).label) for m in Method))]
     if errors:
         raise TransitionRefused(gettext("Please correct the errors below."), errors)
     product = application.product
+    if product is None:  # the submission checklist asks for one; an old draft may lack it
+        raise TransitionRefused(gettext("No product is chosen: return the application for "
+                                        "the salesperson to choose one."))
     errors = range_errors(product, amount, months, rate)
     if errors:  # out of the product's ranges: said beside the field, how to fix it
         raise TransitionRefused(gettext("Please correct the errors below."), errors)
@@ -162,7 +192,7 @@ def _approve(application, data, staff) -> None:
         methods=frozenset(Method(m.code) for m in product.methods)) if product else None
     fee = service_fee(product, amount)
     terms = LoanTerms(principal=amount, annual_rate=rate, months=months, method=Method(method),
-                      start_date=utcnow().date(),
+                      start_date=business_today(),
                       fees=(Fee(kind="upfront", amount=fee),) if fee else ())
     try:
         price_within_cap(terms, limits)  # never above the legal cap, never off-product

@@ -37,6 +37,8 @@ class AjaxSelectWidget:
             "data-placeholder": str(_l("Type to search…")),
             "data-allow-clear": "true" if field.allow_blank else "false",
         }
+        if kwargs.get("disabled"):  # a field the user may not change (app/views/editing.py)
+            attrs["disabled"] = "disabled"
         html = " ".join(f'{k}="{escape(v)}"' for k, v in attrs.items())
         options = '<option value=""></option>'
         if obj is not None:
@@ -63,6 +65,8 @@ class AjaxSelectField(Field):
         try:
             pk = int(raw)
         except ValueError:
+            pk = None
+        if pk is None or not 0 < pk < 2**31:  # no record has such an id (nor could)
             self._bad_value = True
             self.data = None
             return

@@ -1,9 +1,14 @@
 """Configuration: the LPR table, firm settings and the (read-only) audit log."""
 
+import re
+
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from ..editing import entity_label
 from ..models import AuditLog, FirmSetting, LprRate, RepaymentMethodOption
+from ..models.enums import DocumentKind
+from ..permissions import refuse
 from .base import NEVER, READ_ONLY, LoanDeskModelView, ModelInterface
 from .listing import contains, prefix
 
@@ -31,6 +36,19 @@ class FirmSettingView(LoanDeskModelView):
     # Every change (a firm's own rate cap replaces 4 × LPR) is in the audit trail, like
     # every other record's: see app/audit.py.
 
+    def prepare_item(self, item, creating: bool) -> None:
+        """A setting listing document kinds takes them by code or by name (身份证,
+        ID card), stored as codes; one it does not know is refused beside the field —
+        never silently dropped (a checklist requiring nothing)."""
+        if not item.key.startswith("intake.required_documents."):
+            return
+        codes, unknown = document_kinds(item.value or "")
+        if unknown:
+            refuse(item, creating=False, reason={"value": [gettext(
+                "Unknown document kind: %(kinds)s. Use: %(known)s.", kinds="、".join(unknown),
+                known="、".join(str(label) for label in DocumentKind.labels().values()))]})
+        item.value = ",".join(codes)
+
 
 class RepaymentMethodView(LoanDeskModelView):
     datamodel = ModelInterface(RepaymentMethodOption)
@@ -45,6 +63,28 @@ class RepaymentMethodView(LoanDeskModelView):
 
 OTHER_RECORD_TYPES = {"user": _l("User"), "ab_user": _l("User"), "ab_role": _l("Role"),
                       "Report": _l("Report")}
+
+
+def document_kinds(text: str) -> tuple[list[str], list[str]]:
+    """(codes, what was not recognised) of a list of document kinds typed by code or by
+    their Chinese or English names, separated by commas or 、."""
+    names = {}
+    for kind in DocumentKind:
+        names[kind.value] = kind.value
+        for locale in ("zh_CN", "en"):
+            with force_locale(locale):
+                names[str(kind.label).lower()] = kind.value
+    codes, unknown = [], []
+    for token in re.split(r"[,，、;；]+", text):
+        token = token.strip()
+        if not token:
+            continue
+        code = names.get(token.lower())
+        if code is None:
+            unknown.append(token)
+        elif code not in codes:
+            codes.append(code)
+    return codes, unknown
 
 
 def record_type_text(table: str | None) -> str:
