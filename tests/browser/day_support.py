@@ -287,3 +287,53 @@ def tiny_png(width: int = 48, height: int = 30) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+# --- issue 17's day (tests/browser/test_trusted_day.py) -------------------------------------
+
+_REFUSED_STATUS = re.compile(r"Failed to load resource: the server responded with a status "
+                             r"of (\d{3})")
+
+
+def assert_console_clean_refusals(page, refused: dict[str, int]) -> None:
+    """No console errors, except Chromium's note on each URL that answered the refusal
+    status expected of it (``{"/applicationview/edit/7": 409}``)."""
+    allowed = {(url(page, path), str(status)) for path, status in refused.items()}
+    errors = []
+    for kind, text, source in page_log(page).console:
+        if kind != "error" or "favicon" in source:
+            continue
+        match = _REFUSED_STATUS.search(text)
+        if match and (source, match.group(1)) in allowed:
+            continue
+        errors.append(f"{text} ({source})")
+    errors += [f"uncaught: {e}" for e in page_log(page).page_errors]
+    assert not errors, "console errors:\n" + "\n".join(errors)
+
+
+def schedule(page) -> list[dict[str, str]]:
+    """The loan page's 还款计划 tab: one dict per installment, keyed by the column headers
+    as shown (期次, 应还日期, 本金, 利息, 费用, 罚息, 应还合计, 未还金额, 状态, …)."""
+    page.click("a[href='#InstallmentView']")
+    table = page.locator("#InstallmentView table").first
+    headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    rows = []
+    for row in table.locator("tbody tr").all():
+        cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+        if len(cells) == len(headers):
+            rows.append(dict(zip(headers, cells, strict=True)))
+    return rows
+
+
+# Bugs met by the day since issue 17 put the audit log in words.
+BUGS["audit_owner_ids"] = (
+    "The audit entry of a reassignment names the owner by its database id, not in words: "
+    "the manager's edit reads {changes} (readable_changes in app/audit.py labels foreign "
+    "keys by their column, owner_id / team_id, and shows their ids). Steps: manager → 进件 "
+    "→ 编辑 → 负责人 → 保存; auditor → 审计日志 → the entry.")
+BUGS["audit_user_roles_raw"] = (
+    "The creation entry of a new user names its roles by code ('角色：Sales'), and its other "
+    "lines by column (first_name, last_name, created_by_fk, changed_on: a UTC time with "
+    "microseconds): app/audit.py's readable_changes has no labels for ab_user's columns "
+    "and prints the roles' own names. Steps: admin → 用户 → 新增 with a role; auditor → "
+    "审计日志 → 记录类型=用户, 操作=创建.")
