@@ -7,6 +7,7 @@ with the change it describes.
 from __future__ import annotations
 
 from flask import has_request_context, request
+from sqlalchemy import DateTime
 from sqlalchemy.orm.base import NO_VALUE
 
 from .extensions import db
@@ -53,6 +54,9 @@ def _shown(obj, column: str, value):
 
 
 GRANTS = ("roles", "permissions")  # FAB: a user's roles, a role's rights (link tables)
+# What FAB writes on a login by itself at every login: not a change anyone made.
+BOOKKEEPING = {"last_login", "login_count", "fail_login_count", "changed_on",
+               "changed_by_fk"}
 
 
 def _snapshot(obj) -> dict:
@@ -139,6 +143,8 @@ def _before_flush(session, _context, _instances) -> None:
     for obj in session.dirty:
         if _audited(obj) and session.is_modified(obj):
             changes = _diff(obj)
+            if set(changes) <= BOOKKEEPING:  # a login's own counters: no one changed it
+                continue
             if changes:
                 action = "permission" if set(GRANTS) & set(changes) else "update"
                 pending.append((action, obj, changes))
@@ -203,11 +209,17 @@ def _model_of(table: str | None):
 
 
 def _value_text(model, key: str, value) -> str:
-    """A stored value as the screens show it: a code by its label, nothing as a dash."""
-    if value is None or value == "":
+    """A stored value as the screens show it: a code by its label, a related record by its
+    name, a moment on the firm's clock, nothing as a dash."""
+    from .users import NO_EMAIL_DOMAIN, role_label
+
+    if value is None or value == "" or (isinstance(value, str) and value.endswith(
+            "@" + NO_EMAIL_DOMAIN)):
         return "—"
     if isinstance(value, list):
-        return "、".join(_value_text(model, key, v) for v in value) or "—"
+        texts = [role_label(str(v)) if key == "roles" else _value_text(model, key, v)
+                 for v in value]
+        return "、".join(texts) or "—"
     if isinstance(value, dict):
         return "；".join(f"{_label(model, k)}：{_value_text(model, k, v)}"
                         for k, v in value.items())
@@ -217,6 +229,10 @@ def _value_text(model, key: str, value) -> str:
     choices = column.info.get("choices") if column is not None else None
     if choices is not None:
         return str(choices.labels().get(str(value), value))
+    if column is not None and column.foreign_keys:
+        return _related_name(column, value)
+    if column is not None and isinstance(column.type, DateTime):
+        return _moment_text(value)
     if isinstance(value, bool) or value in ("True", "False"):
         from flask_babel import gettext
 
@@ -224,9 +240,48 @@ def _value_text(model, key: str, value) -> str:
     return str(value)
 
 
+def _related_name(column, value) -> str:
+    """The record a foreign key points to, by its name (张三, 福州总部); the id when it is
+    gone."""
+    target = next(iter(column.foreign_keys)).column.table
+    model = _model_of(target.name)
+    try:
+        record = db.session.get(model, int(value)) if model is not None else None
+    except (TypeError, ValueError):
+        record = None
+    return str(record) if record is not None else str(value)
+
+
+def _moment_text(value) -> str:
+    import datetime as dt
+
+    from .i18n import format_minute
+
+    try:
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(
+            str(value))
+    except ValueError:
+        return str(value)
+    return format_minute(moment)
+
+
+SYSTEM_PURPOSES = {}  # filled below: the purposes the app itself writes, in words
+
+
+def purpose_text(purpose: str | None) -> str:
+    """A purpose as typed (an unmasking's reason), or the app's own in the reader's
+    language."""
+    if not purpose:
+        return ""
+    label = SYSTEM_PURPOSES.get(purpose)
+    return str(label) if label is not None else purpose
+
+
 def _label(model, key: str) -> str:
     from .views.labels import COLUMN_LABELS  # late: the views import this module
 
+    if key not in COLUMN_LABELS and key.endswith(("_id", "_fk")):
+        key = key[:-3]  # owner_id: the owner
     return str(COLUMN_LABELS.get(key, key))
 
 
@@ -253,3 +308,18 @@ def readable_changes(entry) -> str:
         else:
             lines.append(f"{label}：{_value_text(model, key, value)}")
     return "\n".join(lines)
+
+
+def _system_purposes() -> None:
+    from flask_babel import lazy_gettext as _l
+
+    SYSTEM_PURPOSES.update({
+        "returned to the pool": _l("returned to the public pool"),
+        "claimed from the public pool": _l("claimed from the public pool"),
+        "download": _l("download"), "account locked": _l("account locked"),
+        "contract PDF": _l("contract PDF"),
+        "contract PDF (issued, unmasked)": _l("contract PDF (issued, unmasked)"),
+        "contract PDF (English rendering)": _l("contract PDF (English rendering)")})
+
+
+_system_purposes()

@@ -8,11 +8,12 @@ FAB method, and the screen and the API of an entity share them.
 from __future__ import annotations
 
 from flask_babel import gettext
+from sqlalchemy import false, or_, select
 
 from .extensions import db
 from .models import Staff
 from .models.base import OwnedMixin
-from .scoping import BRANCH, current_scope, in_scope, is_scoped
+from .scoping import BRANCH, TEAM, current_scope, in_scope, is_scoped
 
 MODEL_VIEW_METHODS = {"list": "read", "show": "read", "csv": "export", "add": "write",
                       "edit": "write", "delete": "delete"}
@@ -21,23 +22,29 @@ MODEL_API_METHODS = {"get": "read", "get_list": "read", "info": "read", "post": 
 
 
 class OwnershipRefused(ValueError):
-    """A save the user may not make; the message is translated and safe to show."""
+    """A save the user may not make; the message is translated and safe to show, and
+    ``field`` names the field it is about (a form shows it there)."""
+
+    def __init__(self, message, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
-def refuse(item, *, creating: bool, reason) -> None:
+def refuse(item, *, creating: bool, reason, field: str | None = None) -> None:
     """Drop the unsaved ``item`` (or the pending edit) and raise OwnershipRefused(reason)."""
     # A refused item must not reach the database through a relationship cascade.
     if creating and item in db.session:
         db.session.expunge(item)
     else:
         db.session.rollback()
-    raise OwnershipRefused(reason)
+    raise OwnershipRefused(reason, field)
 
 
 def check_ownership(item, *, creating: bool, may_reassign: bool) -> None:
     error = ownership_error(item, creating=creating, may_reassign=may_reassign)
     if error is not None:
-        refuse(item, creating=creating, reason=error)
+        field = _related_out_of_scope(item) or "owner"
+        refuse(item, creating=creating, reason=error, field=field)
 
 
 def _related_out_of_scope(item) -> str | None:
@@ -79,8 +86,48 @@ def ownership_error(item, *, creating: bool, may_reassign: bool) -> str | None:
         item.owner = staff
     elif changed and scope.level == BRANCH and item.owner.branch_id != staff.branch_id:
         return gettext("You can only assign records to staff of your own branch.")
+    elif changed and not db.session.scalar(owner_candidates().where(
+            Staff.id == item.owner.id).exists().select()):
+        return gettext("%(name)s cannot own records: choose a salesperson or a manager "
+                       "(an active staff member whose role owns records).",
+                       name=item.owner.full_name)
     _follow_owner(item)
     return None
+
+
+# Roles whose holders own no customers or applications (they review, pay out, audit or
+# administer); staff without a login own what was given to them.
+NEVER_OWN = ("Admin", "Auditor", "Reviewer", "Finance", "Public")
+
+
+def owner_candidates():
+    """SELECT of the staff who can own records: active, and either without a login or with
+    a login holding a role that owns records.  (Who is offered to a user is this, within
+    their reach: ``owner_choices``.)"""
+    from flask_appbuilder.security.sqla.models import Role, assoc_user_role
+
+    owning_logins = (select(assoc_user_role.c.user_id)
+                     .join(Role, Role.id == assoc_user_role.c.role_id)
+                     .where(Role.name.not_in(NEVER_OWN)))
+    return select(Staff).where(Staff.active.is_(True), or_(
+        Staff.user_id.is_(None), Staff.user_id.in_(owning_logins)))
+
+
+def owner_choices():
+    """The owners a form offers: candidates within the user's reach (their branch for a
+    manager; themselves for a salesperson; everyone for the firm-wide roles)."""
+    scope = current_scope()
+    query = owner_candidates().order_by(Staff.full_name)
+    if scope.unrestricted:
+        return db.session.scalars(query)
+    staff = scope.staff
+    if staff is None:
+        return db.session.scalars(query.where(false()))
+    if scope.level == BRANCH:
+        return db.session.scalars(query.where(Staff.branch_id == staff.branch_id))
+    if scope.level == TEAM and staff.team_id is not None:
+        return db.session.scalars(query.where(Staff.team_id == staff.team_id))
+    return db.session.scalars(query.where(Staff.id == staff.id))
 
 
 def _follow_owner(item) -> None:

@@ -49,7 +49,8 @@ USERNAME_MAX = 64  # the audit trail keeps usernames in 64 characters
 # the screens show it as empty.
 NO_EMAIL_DOMAIN = "no-email.invalid"
 ROLE_LABELS = {"Admin": _l("Admin"), "Manager": _l("Manager"), "Sales": _l("Sales"),
-               "Reviewer": _l("Reviewer"), "Finance": _l("Finance"), "Auditor": _l("Auditor")}
+               "Reviewer": _l("Reviewer"), "Finance": _l("Finance"), "Auditor": _l("Auditor"),
+               "Public": _l("Public (not logged in)")}
 
 
 # -- names, roles, e-mail as people read them ---------------------------------------------

@@ -114,7 +114,7 @@ def test_csv_export_applies_the_list_filters(app, client, auth):
 
 
 def test_csv_neutralises_formula_prefixes():
-    from app.views.base import neutralise_csv
+    from app.export import neutralise_csv
 
     assert neutralise_csv("=1+2") == "'=1+2"
     assert neutralise_csv("@SUM(A1)") == "'@SUM(A1)"

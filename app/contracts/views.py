@@ -190,5 +190,14 @@ class ContractActionsMixin:
                                   status=400)
             flash(str(refused), "danger")
         else:
-            flash(gettext("Contract %(number)s: done.", number=contract.number), "success")
+            done = {"issue": gettext("Contract %(number)s is issued: its PDF is frozen.",
+                                     number=contract.number),
+                    "void": gettext("Contract %(number)s is void.", number=contract.number),
+                    "settle": gettext("Contract %(number)s is settled.",
+                                      number=contract.number),
+                    "revise": gettext("Version %(version)s of contract %(number)s is a draft.",
+                                      version=contract.version, number=contract.number),
+                    "sign": gettext("Contract %(number)s is recorded as signed.",
+                                    number=contract.number)}
+            flash(done[action], "success")
         return redirect(url_for("ContractView.show", pk=contract.id))

@@ -17,6 +17,8 @@ from app.domain.i18n import N_
 # Factors whose value is yes (1) or no (0): shown as such, never as 1 / 0.
 YES_NO_FACTORS = frozenset({"has_property", "has_car", "has_insurance_policy",
                             "has_business_licence"})
+# Factors that are a fraction (0.32): shown as a percentage (32.00%).
+RATIO_FACTORS = frozenset({"debt_to_income"})
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ def _product_check(application, day: dt.date) -> Check:
         chosen = next((r for r in rows if r["product_id"] == application.product_id), None)
         if chosen is not None and chosen["eligible"]:
             return Check("product", True, label)
-        reasons = "; ".join(chosen["reasons"]) if chosen else gettext(
+        reasons = " ".join(chosen["reasons"]) if chosen else gettext(
             "The product is no longer offered.")
         return Check("product", False, label, gettext(
             "The chosen product does not fit: %(reasons)s", reasons=reasons),

@@ -25,8 +25,9 @@ def product_reasons(product: LoanProduct, application, grade: str | None,
     reasons = []
     if not product.min_amount <= application.amount <= product.max_amount:
         reasons.append(gettext("Amount %(amount)s is outside %(low)s–%(high)s.",
-                               amount=application.amount, low=product.min_amount,
-                               high=product.max_amount))
+                               amount=f"{application.amount:,.2f}",
+                               low=f"{product.min_amount:,.2f}",
+                               high=f"{product.max_amount:,.2f}"))
     if not product.min_months <= application.months <= product.max_months:
         reasons.append(gettext("Term %(months)s months is outside %(low)s–%(high)s.",
                                months=application.months, low=product.min_months,

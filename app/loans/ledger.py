@@ -400,13 +400,19 @@ class Ledger:
         """What to collect on ``today``, by part: every installment due and unpaid (penalty
         interest to date), or, when nothing is due yet, the next installment; less the
         customer's credit.  The repayment form starts from it."""
-        rows = self.due_rows(today) or self.future_rows(today)[:1]
+        due = self.due_rows(today)
+        rows = due or self.future_rows(today)[:1]
         parts = {p: sum((owed(r, p) for r in rows), ZERO) for p in PARTS}
         parts["penalty"] = sum((self.penalty_as_of(r, today) - r.paid_penalty for r in rows),
                                ZERO)
-        total = sum(parts.values(), ZERO)
+        total = max(sum(parts.values(), ZERO) - credit, ZERO)
+        # Paid ahead, an installment is never more than settling the whole loan today (a
+        # bullet's one installment carries the whole term's interest).
+        payoff = max(self.payoff(today) - credit, ZERO)
+        capped = not due and payoff < total
         return {**parts, "installments": [r.n for r in rows], "credit": credit,
-                "total": max(total - credit, ZERO)}
+                "due": bool(due), "due_date": rows[0].due_date if rows else None,
+                "capped": capped, "total": payoff if capped else total}
 
     def balances(self, today: dt.date, credit: Decimal) -> dict:
         """What the loan owes on ``today`` (computed, nothing stored)."""

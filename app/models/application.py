@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.scoring import YES_NO_FACTORS
+from ..domain.scoring import RATIO_FACTORS, YES_NO_FACTORS
 from ..domain.states import IN_PROGRESS_ORDER
 from .base import (
     SCOPE_COLUMNS,
@@ -201,7 +201,15 @@ def factor_value_text(factor_code: str, value: str | None) -> object:
         return ""
     if factor_code in YES_NO_FACTORS:
         return _l("No") if value in ("0", "0.0", "") else _l("Yes")
-    return value
+    try:
+        number = Decimal(value)
+    except (ArithmeticError, ValueError):
+        return value
+    if factor_code in RATIO_FACTORS:  # 0.3200 → 32.00%
+        return f"{(number * 100).quantize(Decimal('0.01'))}%"
+    if number == number.to_integral_value():  # 20000.00 → 20,000
+        return f"{number:,.0f}"
+    return f"{number.normalize():,f}"
 
 
 class AssessmentFactor(Model):

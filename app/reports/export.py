@@ -22,8 +22,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from app.export import neutralise_csv
 from app.pdf import render_pdf
-from app.views.base import neutralise_csv
 
 from .base import GROUP_LABELS, Column, Table
 from .filters import Filters

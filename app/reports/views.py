@@ -7,7 +7,6 @@ from urllib.parse import quote
 from flask import Response, abort, flash, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
-from flask_appbuilder.security.sqla.models import Role, assoc_user_role
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -28,6 +27,7 @@ from app.models import (
     Staff,
     Team,
 )
+from app.permissions import owner_candidates
 from app.scoping import ALL, BRANCH, TEAM, current_scope
 from app.settings import firm_profile
 
@@ -50,9 +50,6 @@ FILTER_LABELS = {"branch": _l("Branch"), "team": _l("Team"), "staff": _l("Salesp
                  "product": _l("Product"), "funder": _l("Funder"), "channel": _l("Channel")}
 PRESET_LABELS = {"this_month": _l("This month"), "last_month": _l("Last month"),
                  "this_quarter": _l("This quarter"), "this_year": _l("This year")}
-# Roles whose holders never own a customer or an application (seed/roles.py): reach alone
-# cannot tell, since Finance reaches a branch and owns nothing.
-NEVER_OWN = ("Admin", "Auditor", "Reviewer", "Finance")
 
 
 def report_filters(report) -> Filters:
@@ -60,18 +57,14 @@ def report_filters(report) -> Filters:
 
 
 def record_owners():
-    """Staff who can own records: active profiles, either without a login (their records
-    were given to them), or with a login holding at least one role that owns records, or
-    who own records anyway (an admin who typed a customer in owns it; one EXISTS per
-    staff member on the owner indexes)."""
-    owning_logins = (select(assoc_user_role.c.user_id)
-                     .join(Role, Role.id == assoc_user_role.c.role_id)
-                     .where(Role.name.not_in(NEVER_OWN)))
+    """Staff who can own records (app/permissions.py owner_candidates), and whoever owns
+    records anyway (an admin who typed a customer in owns it; one EXISTS per staff member
+    on the owner indexes)."""
+    candidates = owner_candidates().with_only_columns(Staff.id)
     owns = [select(model.id).where(model.owner_id == Staff.id).exists()
             for model in (Customer, Application, Loan)]
     return select(Staff.id, Staff.full_name).where(
-        Staff.active.is_(True),
-        or_(Staff.user_id.is_(None), Staff.user_id.in_(owning_logins), *owns))
+        Staff.active.is_(True), or_(Staff.id.in_(candidates), *owns))
 
 
 def filter_options() -> dict[str, list[tuple[int, str]]]:

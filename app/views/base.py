@@ -7,31 +7,32 @@ large tables, money formatted as money, and a streamed CSV export of the filtere
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import functools
-import io
-from collections.abc import Iterator
 from decimal import Decimal
 
-from flask import Response, abort, g, request, stream_with_context
-from flask_appbuilder import ModelView, expose, has_access
-from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask import abort, g
+from flask_appbuilder import ModelView
+from flask_appbuilder.fields import QuerySelectField
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, DateTime, Numeric
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import selectinload
 from wtforms import BooleanField
 from wtforms.validators import InputRequired, Optional
 
-from ..audit import record
 from ..editing import blank_to_null, check_edit
 from ..errors import save_refused
 from ..extensions import db
 from ..i18n import format_day, format_minute, format_money
+from ..models.base import OwnedMixin
 from ..models.enums import LabelledEnum
-from ..permissions import MODEL_VIEW_METHODS, OwnershipRefused, check_ownership
-from ..scoping import ScopeFilter, is_scoped
+from ..permissions import (
+    MODEL_VIEW_METHODS,
+    OwnershipRefused,
+    check_ownership,
+    owner_choices,
+)
+from ..scoping import ScopeFilter, current_scope, is_scoped
 from ..sensitive import (
     SENSITIVE_HELP,
     SensitiveField,
@@ -40,9 +41,11 @@ from ..sensitive import (
     masked,
 )
 from ..versioning import VersionField, changed_message, check_unchanged
+from .csv_export import CsvExportMixin
 from .datamodel import ModelInterface
 from .editing import EditingMixin
 from .fields import (
+    NO_CHOICE,
     AjaxSelectField,
     CodedSelectField,
     LocalDateTimeField,
@@ -55,7 +58,6 @@ from .labels import COLUMN_LABELS
 from .listing import ListingMixin
 from .validators import with_column_rules
 
-CSV_BATCH = 500
 # FAB routes LoanDesk never serves (see LoanDeskModelView.exclude_route_methods).
 NEVER = frozenset({"download", "action", "action_post"})
 READ_ONLY = NEVER | {"add", "edit", "delete"}
@@ -106,13 +108,7 @@ def blank_none(value: object) -> object:
 RATE_HELP = _l("A fraction of one: 0.12 means 12% a year.")
 
 
-def neutralise_csv(value: object) -> str:
-    """Text a spreadsheet would run as a formula is prefixed with a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class LoanDeskModelView(ListingMixin, EditingMixin, ModelView):
+class LoanDeskModelView(ListingMixin, EditingMixin, CsvExportMixin, ModelView):
     """Declare ``entity`` / ``entity_plural`` (lazy labels) plus FAB's usual attributes.
 
     Permissions are collapsed per entity, as an admin reads them: "can read on Customer"
@@ -217,6 +213,8 @@ class LoanDeskModelView(ListingMixin, EditingMixin, ModelView):
                 rel = mapper.relationships[name]
                 target = rel.mapper.class_
                 self.formatters_columns.setdefault(name, blank_none)  # no related record
+                if name == "owner" and issubclass(self.datamodel.obj, OwnedMixin):
+                    self._owner_column(name)
                 if rel.direction.name == "MANYTOONE" and is_large(target):
                     nullable = all(c.nullable for c in rel.local_columns)
                     for extra, cols in ((self.add_form_extra_fields, self.add_columns),
@@ -225,6 +223,23 @@ class LoanDeskModelView(ListingMixin, EditingMixin, ModelView):
                             extra[name] = AjaxSelectField(
                                 self.label_columns.get(name), model=target,
                                 allow_blank=nullable)
+
+    def _owner_column(self, name: str) -> None:
+        """The owner is chosen among those who can own records, within the user's reach
+        (app/permissions.py owner_choices): not the reviewers, finance or another branch."""
+        for extra, cols in ((self.add_form_extra_fields, self.add_columns),
+                            (self.edit_form_extra_fields, self.edit_columns)):
+            if name in cols and name not in extra:
+                extra[name] = QuerySelectField(
+                    self.label_columns.get(name), query_func=owner_choices,
+                    get_pk_func=lambda staff: staff.id, allow_blank=True,
+                    blank_text=NO_CHOICE, widget=Select2Widget())
+
+    def add_defaults(self) -> dict:
+        """A new owned record is the one typing it's, until a manager chooses another."""
+        if issubclass(self.datamodel.obj, OwnedMixin):
+            return {"owner": current_scope().staff}
+        return {}
 
     def _datetime_column(self, name: str, col) -> None:
         """A moment is typed and shown on the firm's clock, to the minute, and stored as
@@ -319,65 +334,3 @@ class LoanDeskModelView(ListingMixin, EditingMixin, ModelView):
     def _check_ownership(self, item, creating: bool) -> None:
         check_ownership(item, creating=creating, may_reassign=self.appbuilder.sm.has_access(
             "can_reassign", self.class_permission_name))
-
-    # -- CSV export of the filtered list ------------------------------------------------
-    @expose("/csv")
-    @has_access
-    def csv(self) -> Response:
-        """Stream the list as CSV, with the same filters and order, in batches.
-
-        Every export states its purpose and is written to the audit trail; sensitive
-        columns stay masked."""
-        purpose = (request.args.get("purpose") or "").strip()[:200]
-        if not purpose:
-            return self.render_template(
-                "loandesk/export_purpose.html", title=self.list_title,
-                args=[(k, v) for k, v in request.args.items(multi=True) if k != "purpose"])
-        record("export", self.datamodel.obj.__tablename__, None,
-               {"filters": {k: v for k, v in request.args.items() if k != "purpose"}},
-               purpose=purpose)
-        db.session.commit()
-        get_filter_args(self._filters)
-        order_column, order_direction = (get_order_args().get(self.__class__.__name__)
-                                         or self.base_order or ("", ""))
-        filters = self._filters.get_joined_filters(self._base_filters)
-        base = self.datamodel.session.query(self.datamodel.obj)
-        if isinstance(self.datamodel, ModelInterface):
-            base = base.options(*(selectinload(getattr(self.datamodel.obj, name))
-                                  for name in self.datamodel.eager))
-        query = self.datamodel.apply_all(base, filters, order_column, order_direction)
-        columns = list(self.list_columns)
-        headers = [str(self.label_columns.get(c, c)) for c in columns]
-
-        def rows() -> Iterator[str]:
-            buf = io.StringIO()
-            writer = csv.writer(buf)
-            buf.write("\ufeff")  # Excel needs the BOM to read UTF-8 Chinese text
-            writer.writerow(headers)
-            yield buf.getvalue()  # the download starts at once, before the first batch
-            buf.seek(0)
-            buf.truncate()
-            for item in query.yield_per(CSV_BATCH):
-                writer.writerow([neutralise_csv(self._csv_value(item, c)) for c in columns])
-                if buf.tell() > 64 * 1024:
-                    yield buf.getvalue()
-                    buf.seek(0)
-                    buf.truncate()
-            yield buf.getvalue()
-
-        name = self.datamodel.obj.__tablename__
-        return Response(stream_with_context(rows()), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={name}.csv"})
-
-    def _csv_value(self, item: object, column: str) -> object:
-        value = item
-        for part in column.split("."):
-            value = getattr(value, part, None)
-            if value is None:
-                return ""
-        if callable(value):
-            value = value()
-        if isinstance(value, Decimal | dt.date):
-            return value.isoformat() if isinstance(value, dt.date) else value  # machine-readable
-        formatter = self.formatters_columns.get(column)
-        return formatter(value) if formatter else value

@@ -15,10 +15,8 @@ from flask import abort, flash, g, make_response, request
 from flask_appbuilder import expose, has_access, widgets
 from flask_appbuilder.urltools import (
     get_filter_args,
-    get_order_args,
-    get_page_args,
-    get_page_size_args,
 )
+from flask_babel import gettext
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -135,12 +133,13 @@ class EditingMixin:
         widgets = self._edit(pk)
         if not widgets:
             return self.post_edit_redirect()
+        # No related lists under an edit form: their tabs (kept by FAB's ab_keep_tab.js)
+        # opened on the last one chosen on the record's page, hiding the form.
         return make_response(self.render_template(
-            self.edit_template, title=self.edit_title, widgets=widgets,
-            related_views=self._related_views), g.pop("loandesk_form_status", 200))
+            self.edit_template, title=self.edit_title, widgets=widgets),
+            g.pop("loandesk_form_status", 200))
 
     def _edit(self, pk):
-        pages, page_sizes, orders = get_page_args(), get_page_size_args(), get_order_args()
         get_filter_args(self._filters, disallow_if_not_in_search=False)
         exclude_cols = self._filters.get_relation_cols()
         item = self.datamodel.get(pk, self._base_filters)
@@ -182,16 +181,17 @@ class EditingMixin:
             self.prefill_form(form, pk)
             self.update_redirect()
         self._mark_locked(form, lock, type(item))
-        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
-        return self._get_related_views_widgets(item, filters={}, orders=orders, pages=pages,
-                                               page_sizes=page_sizes, widgets=widgets)
+        return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
 
     def _mark_locked(self, form, lock, model) -> None:
         """Fields the user may not change are shown disabled.  Why: once above the form
         when the record's state locks them, beside the field when a right is missing."""
-        banner = None
+        banner, open_fields = None, []
         for field in form:
-            if field.name in KEPT or lock.may_change(field.name):
+            if field.name in KEPT:
+                continue
+            if lock.may_change(field.name):
+                open_fields.append(str(field.label.text))
                 continue
             field.render_kw = {**(field.render_kw or {}), "disabled": "disabled"}
             reason, by_state = lock.field_reason(model, field.name)
@@ -200,6 +200,9 @@ class EditingMixin:
             elif reason:
                 field.description = reason
         if banner and request.method == "GET":
+            if open_fields:  # the state locks most of it, not all: say what is still open
+                banner = gettext("%(reason)s Only these can still be changed: %(fields)s.",
+                                 reason=banner, fields="、".join(open_fields))
             flash(banner, "warning")
 
     def _show_refusal(self, form, refused: OwnershipRefused) -> None:
@@ -235,6 +238,19 @@ class EditingMixin:
             return self._refused_page(reason, pk)
         self._delete(pk)
         return self.post_delete_redirect()
+
+    # -- the record's page: its edit button -------------------------------------------------
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        widgets = super()._get_show_widget(pk, item, widgets=widgets, actions=actions,
+                                           show_fieldsets=show_fieldsets)
+        widget = widgets["show"]
+        widget.template = "loandesk/widgets/show.html"
+        editable = "edit" not in self.exclude_route_methods and \
+            self.appbuilder.sm.has_access("can_write", self.class_permission_name) and \
+            edit_lock(item).can_edit
+        widget.template_args["edit_url"] = f"{self.route_base}/edit/{pk}" if editable \
+            else None
+        return widgets
 
     # -- the list's icons -------------------------------------------------------------------
     def _get_list_widget(self, *args, **kwargs):

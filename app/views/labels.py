@@ -72,6 +72,12 @@ COLUMN_LABELS = {
     "fields": _l("Fields"), "filters": _l("Filters"), "factor_name": _l("Factor"),
     "locale": _l("Language"), "lang": _l("Language"), "reversed_by": _l("Reversed by"),
     "pdf": _l("PDF"),
+    # A login's columns (FAB's ab_user), as the audit trail names them.
+    "first_name": _l("Given name"), "last_name": _l("Surname"),
+    "created_by_fk": _l("Created by"), "changed_by_fk": _l("Changed by"),
+    "created_on": _l("Created"), "changed_on": _l("Changed"), "last_login": _l("Last login"),
+    "login_count": _l("Logins"), "fail_login_count": _l("Failed logins"),
+    "password": _l("Password"), "permissions": _l("Permissions"),
     "still_owed": _l("Still owed"), "settled_on": _l("Settled on"), "loan": _l("Loan"),
     "n": _l("No."), "due_date": _l("Due date"), "interest": _l("Interest"), "fee": _l("Fee"),
     "penalty": _l("Penalty interest"), "paid_principal": _l("Principal paid"),

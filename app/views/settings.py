@@ -5,6 +5,7 @@ import re
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
+from ..audit import purpose_text
 from ..editing import entity_label
 from ..models import AuditLog, FirmSetting, LprRate, RepaymentMethodOption
 from ..models.enums import DocumentKind
@@ -107,5 +108,5 @@ class AuditLogView(LoanDeskModelView):
     quick_search_placeholder = _l("Search the user name")
     show_columns = ["at", "username", "user_id", "action", "entity", "record_id",
                     "changes_text", "purpose", "ip"]
-    formatters_columns = {"entity": record_type_text}
+    formatters_columns = {"entity": record_type_text, "purpose": purpose_text}
     base_order = ("at", "desc")

@@ -288,7 +288,7 @@ def test_03_finance_books_disburses_and_collects(page_for):
     submit(page, "#generate-loan")
     submit(page, "#contract-issue")
     number = show_field(page, "编号")
-    assert number.startswith("JK-") and f"合同{number}：已完成。" in flashes(page)
+    assert number.startswith("JK-") and f"合同 {number} 已出具，PDF 已定稿。" in flashes(page)
     with page.expect_download() as download:
         page.click("#download-pdf")
     pdf = Path(download.value.path()).read_bytes()

@@ -448,7 +448,7 @@ def test_03_finance_contract_disbursement_and_repayment(page_for):
     contract = title.inner_text().split(" · ")[0]
     assert contract.startswith("JK-") and title.inner_text().endswith("草稿")
     submit(page, "#contract-issue")
-    assert f"合同{contract}" in flashes(page)
+    assert f"合同 {contract} 已出具，PDF 已定稿。" in flashes(page)
     assert title.inner_text() == f"{contract} · 已出具"
     to_loan = page.locator(f"#contract-links a[href='/loanview/show/{loan_id}']")
     assert to_loan.inner_text() == number
