@@ -216,3 +216,25 @@ def test_money_and_terms_show_their_units(app):
     html = login(app, "sales1").get("/applicationview/add").get_data(as_text=True)
     assert re.search(r'name="amount".*?input-group-addon">元<', html, re.DOTALL)
     assert re.search(r'name="months".*?input-group-addon">个月<', html, re.DOTALL)
+
+
+def test_a_refused_collection_call_keeps_what_was_typed(app):
+    from app.models import Installment, Loan
+
+    with app.app_context():
+        installment = db.session.query(Installment).join(Loan).filter(
+            Loan.state == "overdue", Installment.state == "overdue",
+            Loan.branch.has(code="FZ")).order_by(Installment.id).first()
+        pk = installment.id
+    client = login(app, "finance")
+    page = client.post(f"/collections/contact/{pk}", data={
+        "method": "phone", "outcome": "promised", "note": "下周一还款",
+        "next_date": "2026-13-40", "days": "7", "show": "overdue", "page": "0"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert re.search(r'ld-field-error">请输入有效日期，格式为YYYY-MM-DD。<', html)
+    assert 'value="下周一还款"' in html and 'value="2026-13-40"' in html
+    with app.app_context():
+        from app.models import FollowUp
+
+        assert db.session.query(FollowUp).filter_by(installment_id=pk).count() == 0

@@ -250,11 +250,16 @@ class CollectionsView(BaseView):
     @expose("/")
     @has_access
     def index(self):
+        return self._render(request.args)
+
+    def _render(self, args, sent_for: int | None = None, sent: dict | None = None,
+                errors: list | None = None):
+        """The work list; after a refused contact, that row's form as typed with why."""
         today = business_today()
-        days = request.args.get("days", "7")
+        days = args.get("days", "7")
         days = int(days) if days.isdigit() and int(days) <= 60 else 7
-        show = request.args.get("show", "all")
-        page = request.args.get("page", "0")
+        show = args.get("show", "all")
+        page = args.get("page", "0")
         page = int(page) if page.isdigit() and int(page) < 10_000 else 0
         condition = [Installment.state.in_(("due", "partial", "overdue")),
                      Loan.state.in_(("active", "overdue"))]
@@ -285,7 +290,8 @@ class CollectionsView(BaseView):
             can_contact=self.appbuilder.sm.has_access("can_write", "Collections"),
             masked_phone=lambda c: masked(mask_phone, c.phone),
             outcome_labels={o.value: o.label for o in ContactOutcome},
-            bucket_label=bucket_label, title=_l("Due soon / overdue"))
+            bucket_label=bucket_label, title=_l("Due soon / overdue"),
+            sent_for=sent_for, sent=sent or {}, sent_errors=errors or [])
 
     @expose("/contact/<int:installment_id>", methods=["POST"])
     @has_access
@@ -312,8 +318,8 @@ class CollectionsView(BaseView):
                 next_date = dt.date.fromisoformat(request.form["next_date"])
             except ValueError:
                 errors.append(gettext("Enter a real date as YYYY-MM-DD."))
-        if errors:
-            flash(" ".join(errors), "danger")
+        if errors:  # the list again, this row's form as typed and the reasons under it
+            return self._render(request.form, installment.id, dict(request.form), errors)
         else:
             db.session.add(FollowUp(
                 customer_id=loan.customer_id, staff=current_scope().staff, method=method,
