@@ -69,15 +69,7 @@ class EditingMixin:
             if form.validate():
                 self.process_form(form, True)
                 item = self.datamodel.obj()
-                try:
-                    with db.session.no_autoflush:  # judged before anything is written
-                        form.populate_obj(item)
-                        self.pre_add(item)
-                    self.datamodel.add(item)
-                except OwnershipRefused as refused:
-                    db.session.rollback()  # nothing of a refused save is kept
-                    self._show_refusal(form, refused)
-                else:
+                if self._save(form, item, self.pre_add, self.datamodel.add):
                     self.post_add(item)
                     flash(self.add_row_message, "success")
                     return None
@@ -160,28 +152,35 @@ class EditingMixin:
                     field.validators = []  # the stored value, not typed: nothing to check
             if form.validate():
                 self.process_form(form, False)
-                try:
-                    # Judged before anything is written: a query made while filling the
-                    # record in (loading a relation's old value) must not flush the typed
-                    # changes first, or their history — what check_edit reads — is gone.
-                    with db.session.no_autoflush:
-                        form.populate_obj(item)
-                        self.pre_update(item)
-                    self.datamodel.edit(item)
-                except OwnershipRefused as refused:
-                    db.session.rollback()  # nothing of a refused save is kept
-                    self._show_refusal(form, refused)
-                    item = self.datamodel.get(pk, self._base_filters) or abort(404)
-                else:
+                if self._save(form, item, self.pre_update, self.datamodel.edit):
                     self.post_update(item)
                     flash(self.edit_row_message, "success")
                     return None
+                item = self.datamodel.get(pk, self._base_filters) or abort(404)
         else:
             form = self.edit_form.refresh(obj=item)
             self.prefill_form(form, pk)
             self.update_redirect()
         self._mark_locked(form, lock, type(item))
         return self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+
+    def _save(self, form, item, judge, store) -> bool:
+        """Fill ``item`` from the form, judge it (pre_add / pre_update) and store it; False
+        when refused: nothing kept, the reason shown on the form as typed.
+
+        Judged before anything is written: a query made while filling the record in
+        (loading a relation's old value) must not flush the typed changes first, or their
+        history — what check_edit reads — is gone."""
+        try:
+            with db.session.no_autoflush:
+                form.populate_obj(item)
+                judge(item)
+            store(item)
+        except OwnershipRefused as refused:
+            db.session.rollback()
+            self._show_refusal(form, refused)
+            return False
+        return True
 
     def _mark_locked(self, form, lock, model) -> None:
         """Fields the user may not change are shown disabled.  Why: once above the form
