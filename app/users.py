@@ -364,3 +364,15 @@ def errors_beside_fields(form, errors: dict[str, list[str]]) -> None:
     for name, messages in errors.items():
         target = form[name] if name in form else next(iter(form))
         target.errors = [*target.errors, *(m for m in messages if m not in target.errors)]
+
+
+def login_delete_refusal(user) -> str | None:
+    """A login with a staff profile is never deleted: the profile owns records, and on
+    SQLite the next login could take the freed id, and with it the profile's records and
+    scope.  Deactivate it instead."""
+    staff = db.session.scalar(select(Staff).where(Staff.user_id == user.id))
+    if staff is None:
+        return None
+    return gettext("%(username)s is the login of staff member %(name)s, whose records keep "
+                   "them as owner: deactivate the login (and the staff profile) instead of "
+                   "deleting it.", username=user.username, name=staff.full_name)
