@@ -42,7 +42,7 @@ def create_app(test_config: Mapping[str, Any] | type | None = None) -> Flask:
         appbuilder = AppBuilder(security_manager_class=LoanDeskSecurityManager,
                                 update_perms=False)
         appbuilder.init_app(app, db.session)
-        from .views import init_views
+        from .views.menu import init_views
 
         init_views(appbuilder)
     register_web(app)  # after FAB's own request hooks (which set g.user)

@@ -72,7 +72,7 @@ def register_cli(app: Flask) -> None:
     @loandesk.command("pool-release")
     def pool_release() -> None:
         """Return customers nobody followed up for pool.idle_days to the public pool."""
-        from .intake.pool import release_idle
+        from app.customers.pool import release_idle
 
         click.echo(f"{release_idle()} customers returned to the public pool.")
 

@@ -27,6 +27,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 from wtforms import StringField
 
+from app.firm.settings import firm_profile
+
 from .domain import DomainError, ErrorCollector
 from .domain.i18n import N_
 from .domain.validators import (
@@ -40,7 +42,6 @@ from .domain.validators import (
 from .errors import field_errors
 from .extensions import db
 from .models import Branch, FirmSetting, Staff, Team
-from .settings import firm_profile
 
 NAME_MAX = 32  # each of surname and given name: the staff profile's full name holds 64
 USERNAME_MAX = 64  # the audit trail keeps usernames in 64 characters

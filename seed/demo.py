@@ -97,7 +97,7 @@ def seed_demo() -> bool:
     customers = _customers(rng, staff, channels, today)
     _applications_and_loans(rng, customers, products, channels, staff, today)
     db.session.commit()
-    from app.intake.pool import release_idle
+    from app.customers.pool import release_idle
 
     release_idle()  # leads nobody followed up go to the public pool, as every night
     return True

@@ -78,7 +78,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
 
 def _menu_names(entities: set[str]) -> set[str]:
     """Menu items (and their categories) of the views whose entity the role may read."""
-    from app.views import MENU
+    from app.views.menu import MENU
 
     names: set[str] = set()
     for view, _label, _icon, category in MENU:

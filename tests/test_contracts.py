@@ -397,7 +397,7 @@ def test_a_loans_contract_list_shows_versions_states_and_the_firms_clock(app):
     from sqlalchemy import update
 
     from app.contracts import service
-    from app.contracts.views import loan_contracts
+    from app.contracts.screens import loan_contracts
     from tests.test_permission_cache import statements_during
 
     with app.app_context():  # a loan of finance's branch without contracts yet

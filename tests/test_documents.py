@@ -134,7 +134,7 @@ def test_reviewer_cannot_upload(client, auth):
 
 @pytest.mark.parametrize("name", ["a\\b.pdf", "a/b.pdf", "a\x00.pdf", "..", ""])
 def test_file_names_with_paths_or_control_characters_are_refused(app, name):
-    from app.documents import UploadRefused, check_name
+    from app.customers.documents import UploadRefused, check_name
 
     with app.test_request_context(), pytest.raises(UploadRefused):
         check_name(name)

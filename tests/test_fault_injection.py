@@ -130,7 +130,7 @@ def test_a_contract_issue_failing_at_commit_keeps_the_draft_and_no_file(app, ctx
 def test_an_issued_contract_whose_file_is_lost_says_so(app, client, auth):
     """The issued PDF is the signed text and is never silently re-rendered: when its file
     is gone (a disk restored without the uploads), the download says what to do."""
-    from app.documents import document_path
+    from app.customers.documents import document_path
 
     with app.app_context():
         loan = db.session.scalars(select(Loan).where(Loan.state == "active")

@@ -1,12 +1,3 @@
-"""REST API under /api/v1 (JWT login at /api/v1/security/login, spec at /api/v1/_openapi)."""
-
-from flask_appbuilder import AppBuilder
-
-from . import openapi
-from .resources import RESOURCES
-
-
-def init_api(appbuilder: AppBuilder) -> None:
-    for resource in RESOURCES:
-        appbuilder.add_api(resource)
-    openapi.register(appbuilder)
+"""What every REST resource is built from: the base class (base.py), the OpenAPI
+post-processing (openapi.py) and the error answers (messages.py).  The resources live in
+their feature packages (app/<feature>/resources.py) and are registered by app/views/menu.py."""

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from flask import current_app, json, request
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.const import API_RESULT_RES_KEY
+from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_babel import gettext
 from sqlalchemy import BigInteger, CheckConstraint, Integer, Numeric
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,6 +24,14 @@ from ..permissions import MODEL_API_METHODS, OwnershipRefused, check_ownership
 from ..scoping import ScopeFilter, is_scoped
 from ..sensitive import masked, sensitive_columns
 from ..versioning import ChangedMeanwhile, changed_message, same_version
+from ..views.datamodel import ModelInterface
+
+
+class SQLAInterface(ModelInterface):
+    """The API's data interface: its filters on moments take UTC, as the API sends them."""
+
+    filter_converter_class = SQLAFilterConverter
+
 
 INTEGER_MAX = {Integer: 2**31 - 1, BigInteger: 2**63 - 1}  # PostgreSQL's integer, bigint
 

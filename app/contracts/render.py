@@ -16,10 +16,10 @@ from app.domain.money import amount_in_capitals
 from app.domain.schedule import Fee, LoanTerms, Method, generate_schedule
 from app.domain.validators import mask_card, mask_id_number, mask_phone
 from app.extensions import db
+from app.firm.settings import NOT_SET_UP_ZH, firm_profile
 from app.loans import business_today
 from app.models import FirmSetting, ServiceFee
 from app.models.enums import RepaymentMethod
-from app.settings import NOT_SET_UP_ZH, firm_profile
 
 KIND_TEMPLATES = {"loan": "contracts/loan.html", "service": "contracts/service.html",
                   "credit_authorization": "contracts/credit_authorization.html"}
@@ -34,7 +34,7 @@ METHODS_EN = {"equal_installment": "equal installment", "equal_principal": "equa
 
 
 def firm_settings() -> dict[str, object]:
-    """The firm's settings for the templates; until the firm is set up (app/settings.py),
+    """The firm's settings for the templates; until the firm is set up (app/firm/settings.py),
     its name, code and city read 公司信息未设置 — in the firm's own templates too — and
     ``set_up`` is False."""
     rows = db.session.execute(select(FirmSetting.key, FirmSetting.value)).all()

@@ -17,14 +17,14 @@ from flask import render_template
 from flask_babel import gettext
 
 from app.audit import record
-from app.documents import document_path, store
+from app.customers.documents import document_path, store
 from app.domain import DomainError
 from app.domain.contract_states import check_contract_transition
 from app.extensions import db
+from app.firm.settings import firm_profile
 from app.models import Contract
 from app.models.base import utcnow
 from app.pdf import cjk_font_path, html_to_pdf, render_pdf
-from app.settings import firm_profile
 
 from .numbering import next_number
 from .render import KIND_TEMPLATES, contract_context

@@ -1,1 +1,1 @@
-"""Intake to decision: identity checks, duplicates, scoring, matching, assignment, review."""
+"""Intake to decision: applications, scoring, matching, assignment, the review and its moves."""

@@ -21,12 +21,12 @@ from flask import url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
-from app.documents import has_credit_query_consent
+from app.customers.documents import has_credit_query_consent
 from app.extensions import db
+from app.firm.settings import firm_setting
 from app.loans import business_today
 from app.models import Document
 from app.models.enums import DocumentKind
-from app.settings import firm_setting
 
 from .matching import matches
 

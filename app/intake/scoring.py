@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.domain.i18n import N_
@@ -17,6 +18,7 @@ from app.domain.validators import id_number_error
 from app.extensions import db
 from app.loans import business_today
 from app.models import AssessmentFactor, CreditAssessment, Scorecard
+from app.models.application import factor_value_text
 
 MIN_AGE, MAX_AGE = 18, 65  # a firm-wide floor and ceiling; products narrow them further
 
@@ -114,3 +116,25 @@ def assess(application, assessed_by=None) -> CreditAssessment:
                           for f in result.factors]
     db.session.add(assessment)
     return assessment
+
+
+def value_text(factor_code: str, value: str | None) -> str:
+    """A factor's value as a person reads it: yes / no for the yes-or-no factors."""
+    return str(factor_value_text(factor_code, value))
+
+
+def assessment_json(assessment) -> dict:
+    names = {f.code: f.name for f in assessment.scorecard.factors}
+    factors = [{"factor": f.factor_code, "name": names.get(f.factor_code, f.factor_code),
+                "value": f.value, "value_text": value_text(f.factor_code, f.value),
+                "points": f.points, "reason": f.reason} for f in assessment.factors]
+    return {
+        "id": assessment.id, "score": assessment.score, "grade": assessment.grade,
+        "recommendation": assessment.recommendation,
+        "scorecard_version": assessment.scorecard.version,
+        # base + the factors' points = the score: the explanation adds up
+        "base_score": assessment.scorecard.base_score,
+        "factor_points": sum(f["points"] for f in factors),
+        "hard_rules": [gettext(r["msgid"], **r["params"]) for r in assessment.hard_rules or []],
+        "factors": factors,
+    }

@@ -17,10 +17,10 @@ from app.audit import record
 from app.domain import ErrorCollector
 from app.domain.i18n import N_
 from app.extensions import db
+from app.firm.settings import firm_setting_int
 from app.models import Commission, CommissionBatch, Loan, ServiceFee
 from app.models.base import utcnow
 from app.quotes.parse import _date
-from app.settings import firm_setting_int
 
 from . import business_today
 from .common import LoanRefused, amount_field, check, money, step, text_field

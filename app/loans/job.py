@@ -23,9 +23,9 @@ from sqlalchemy.orm import selectinload
 
 from app.domain.allocation import capped_penalty_rate
 from app.extensions import db
+from app.firm.settings import firm_setting_int
 from app.models import Commission, Installment, JobRun, Loan, RepaymentAllocation
 from app.models.base import utcnow
-from app.settings import firm_setting_int
 
 from . import business_today
 from .income import clawback_first_default

@@ -29,10 +29,10 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import exists, insert, select, tuple_, update
 
 from app.extensions import db
+from app.firm.settings import firm_setting
 from app.i18n import firm_default_locale, format_day, format_money
 from app.models import Customer, Installment, Loan, Reminder, ReminderAttempt
 from app.models.base import utcnow
-from app.settings import firm_setting
 
 from . import business_now
 

@@ -16,8 +16,8 @@ from app.domain.apr import AprResult, schedule_apr
 from app.domain.cap import CapCheck, cap_error, check_cap
 from app.domain.schedule import LoanTerms, ProductLimits, Schedule, generate_schedule
 from app.extensions import db
+from app.firm.settings import firm_setting
 from app.models import LprRate
-from app.settings import firm_setting
 
 CAP_SETTING = "policy.rate_cap_override"
 

@@ -1,5 +1,5 @@
 """Reports and the dashboard: statistics computed by the database, scoped to the user.
 
 ``definitions.REPORTS`` holds the reports; ``dashboard.dashboard_data`` the dashboard's JSON;
-``views`` and ``api`` serve them as pages, exports (CSV, Excel, PDF) and JSON.
+``screens`` and ``resources`` serve them as pages, exports (CSV, Excel, PDF) and JSON.
 """

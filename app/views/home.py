@@ -6,7 +6,7 @@ Until the firm's details are set up (a new install without demo data), an admin 
 from flask import g, redirect, url_for
 from flask_appbuilder import IndexView, expose
 
-from ..settings import firm_profile
+from app.firm.settings import firm_profile
 
 
 class HomeView(IndexView):

@@ -1,27 +1,25 @@
-"""Applications (进件), decisions, assessments and the scorecard configuration."""
+"""Scoring screens: the credit assessments (each with its factors' points and the hard rules
+it broke, in words) and the scorecard configuration (cards, factors, bins, grade bands),
+where editing a card in use makes a new version (app/intake/scorecards.py)."""
+
+from __future__ import annotations
 
 from flask import flash
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from ..domain.states import TRANSITIONS
-from ..intake.applications import prepare
-from ..intake.scorecards import card_of, edit_as_new_version, in_use
-from ..intake.views import ApplicationReviewMixin
-from ..models import (
-    Application,
+from app.models import (
     AssessmentFactor,
     CreditAssessment,
-    Decision,
     ScoreBin,
     Scorecard,
     ScoreFactor,
     ScoreGrade,
 )
-from .base import READ_ONLY, LoanDeskModelView
-from .documents import DocumentView, ModelInterface
-from .listing import ListHelp, Tabs, contains, exact, prefix
-from .validators import money_in_range, positive_amount, term_months
+from app.views.base import READ_ONLY, LoanDeskModelView, ModelInterface
+from app.views.listing import contains, exact, prefix
+
+from .scorecards import card_of, edit_as_new_version, in_use
 
 
 def hard_rules_text(rules) -> str:
@@ -29,26 +27,6 @@ def hard_rules_text(rules) -> str:
     if not rules:
         return "—"
     return "；".join(gettext(r["msgid"], **(r.get("params") or {})) for r in rules)
-
-
-class DecisionView(LoanDeskModelView):
-    datamodel = ModelInterface(Decision)
-    entity, entity_plural = _l("Decision"), _l("Decisions")
-    exclude_route_methods = READ_ONLY  # decisions are made through the review actions
-    list_columns = ["decided_at", "application", "reviewer", "outcome", "approved_amount",
-                    "approved_months", "approved_rate"]
-    search_columns = ["outcome", "reviewer", "decided_at", "reason_code"]
-    quick_search = (prefix("application.number"), contains("application.customer.name"))
-    quick_search_placeholder = _l("Search the application number or the customer's name")
-    list_help = ListHelp(
-        _l("Decisions are made on an application's page: open an application under review "
-           "and approve, reject or return it."),
-        _l("Open the applications under review"), "ApplicationView", "under_review")
-    add_columns = edit_columns = ["application", "reviewer", "outcome", "approved_amount",
-                                  "approved_months", "approved_rate", "method", "conditions",
-                                  "reason_code", "note"]
-    show_columns = add_columns + ["decided_at"]
-    base_order = ("decided_at", "desc")
 
 
 class AssessmentFactorView(LoanDeskModelView):
@@ -76,33 +54,6 @@ class CreditAssessmentView(LoanDeskModelView):
     formatters_columns = {"hard_rules": hard_rules_text}
     base_order = ("created_at", "desc")
     related_views = [AssessmentFactorView]
-
-
-class ApplicationView(ApplicationReviewMixin, LoanDeskModelView):
-    datamodel = ModelInterface(Application)
-    entity, entity_plural = _l("Application"), _l("Applications")
-    extra_permissions = ("can_reassign", "can_review")
-    list_columns = ["number", "customer", "amount", "months", "product", "state", "owner",
-                    "reviewer", "created_at"]
-    quick_search = (prefix("number"), contains("customer.name"))
-    quick_search_placeholder = _l("Search the application number or the customer's name")
-    status_tabs = Tabs("state", order=tuple(TRANSITIONS))  # in the life cycle's order
-    search_columns = ["number", "state", "product", "channel", "branch", "reviewer",
-                      "created_at", "submitted_at"]
-    # The number is generated and the state moves only through the review actions.
-    add_columns = ["customer", "amount", "months", "method", "purpose", "product", "channel",
-                   "owner", "note"]
-    edit_columns = add_columns + ["reviewer"]
-    validators_columns = {"amount": [positive_amount(), money_in_range()],
-                          "months": [term_months()]}
-    show_columns = ["number", "state", *edit_columns, "team", "branch", "submitted_at",
-                    "decided_at", "created_at", "updated_at"]
-
-    def prepare_item(self, item, creating: bool) -> None:
-        prepare(item, creating=creating)
-
-    base_order = ("created_at", "desc")
-    related_views = [DecisionView, CreditAssessmentView, DocumentView]
 
 
 class VersionedScorecardMixin:

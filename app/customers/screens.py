@@ -1,19 +1,56 @@
-"""Customers and their contacts, follow-ups, documents and consents."""
+"""Customer screens: customers (persons or enterprises) and their contacts, follow-ups and
+consents, with the audited "show sensitive data" page of masked fields; a customer's page
+lists their documents, applications, loans and contracts."""
 
+from __future__ import annotations
+
+from flask import request, url_for
+from flask_appbuilder import expose, has_access
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from ..intake.identity import normalise_identity, with_identity_checks
-from ..loans import business_today
-from ..models import Consent, Contact, Customer, FollowUp
-from ..scoping import current_scope
-from .applications import ApplicationView
-from .base import LoanDeskModelView, ModelInterface
-from .contracts import ContractView
-from .documents import DocumentView
-from .listing import Tabs, contains, exact
-from .loans import LoanView
-from .sensitive import SensitiveViewMixin
-from .validators import money_in_range, non_negative
+from app.contracts.screens import ContractView
+from app.extensions import db
+from app.intake.screens import ApplicationView
+from app.loans import business_today
+from app.loans.screens import LoanView
+from app.models import Consent, Contact, Customer, FollowUp
+from app.permissions import MODEL_VIEW_METHODS
+from app.scoping import current_scope
+from app.sensitive import unmask
+from app.views.base import LoanDeskModelView, ModelInterface
+from app.views.listing import Tabs, contains, exact
+from app.views.validators import money_in_range, non_negative
+
+from .document_screens import DocumentView
+from .identity import normalise_identity, with_identity_checks
+
+
+class SensitiveViewMixin:
+    """Adds ``/sensitive/<pk>``: state a purpose, see the clear values, leave an audit trail."""
+
+    method_permission_name = {**MODEL_VIEW_METHODS, "sensitive": "view_sensitive"}
+    show_template = "loandesk/show_sensitive.html"
+
+    def render_template(self, template, **kwargs):
+        kwargs.setdefault("permission_name", self.class_permission_name)
+        return super().render_template(template, **kwargs)
+
+    @expose("/sensitive/<pk>", methods=["GET", "POST"])
+    @has_access
+    def sensitive(self, pk):
+        item = self.scoped_item(pk)
+        values, error = None, None
+        if request.method == "POST":
+            purpose = (request.form.get("purpose") or "").strip()[:200]
+            if len(purpose) < 2:
+                error = gettext("State why you need to see this data.")
+            else:
+                values = unmask(item, purpose)
+                db.session.commit()
+        return self.render_template(
+            "loandesk/unmask.html", item=item, values=values, error=error,
+            labels=self.label_columns, back=url_for(f"{type(self).__name__}.show", pk=pk))
 
 
 class ContactView(SensitiveViewMixin, LoanDeskModelView):

@@ -1,11 +1,14 @@
-"""Organisation screens: branches, teams, staff profiles."""
+"""Organisation screens: branches, teams, staff profiles, and the (read-only) audit log of
+what they did."""
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import Branch, Staff, Team
-from ..users import users_without_staff
-from .base import LoanDeskModelView, ModelInterface
-from .listing import contains, prefix
+from app.audit import purpose_text
+from app.editing import entity_label
+from app.models import AuditLog, Branch, Staff, Team
+from app.users import users_without_staff
+from app.views.base import READ_ONLY, LoanDeskModelView, ModelInterface
+from app.views.listing import contains, prefix
 
 
 class StaffView(LoanDeskModelView):
@@ -53,3 +56,31 @@ class BranchView(LoanDeskModelView):
     show_columns = add_columns + ["created_at"]
     base_order = ("code", "asc")
     related_views = [TeamView, StaffView]
+
+
+OTHER_RECORD_TYPES = {"user": _l("User"), "ab_user": _l("User"), "ab_role": _l("Role"),
+                      "Report": _l("Report")}
+
+
+def record_type_text(table: str | None) -> str:
+    """An audit entry's record type in words: the name its screen gives the entity."""
+    if not table:
+        return ""
+    label = entity_label(table)
+    return str(OTHER_RECORD_TYPES.get(table, label)) if label == table else label
+
+
+class AuditLogView(LoanDeskModelView):
+    """Append-only: nobody, Admin included, may edit or delete an entry."""
+
+    datamodel = ModelInterface(AuditLog)
+    entity, entity_plural = _l("Audit entry"), _l("Audit log")
+    exclude_route_methods = READ_ONLY
+    list_columns = ["at", "username", "action", "entity", "record_id", "purpose", "ip"]
+    search_columns = ["at", "username", "action", "entity", "record_id"]
+    quick_search = (prefix("username"),)
+    quick_search_placeholder = _l("Search the user name")
+    show_columns = ["at", "username", "user_id", "action", "entity", "record_id",
+                    "changes_text", "purpose", "ip"]
+    formatters_columns = {"entity": record_type_text, "purpose": purpose_text}
+    base_order = ("at", "desc")

@@ -1,6 +1,7 @@
-"""The contract page: HTML preview, PDF, version history and the life-cycle actions; and
-the loan page's list of a loan's contracts (``loan_contracts``, shown by
-templates/loandesk/_loan_contracts.html)."""
+"""Contract screens: the contract list and page (HTML preview, PDF, version history and the
+life-cycle actions: issue, sign, void, new version), and the loan page's list of a loan's
+contracts (``loan_contracts``, shown by templates/loandesk/_loan_contracts.html).  The
+actions call app/contracts/service.py."""
 
 from __future__ import annotations
 
@@ -9,17 +10,20 @@ from dataclasses import dataclass
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 
 from app.audit import record
-from app.documents import UploadRefused
+from app.customers.documents import UploadRefused
 from app.extensions import db
 from app.i18n import format_minute
 from app.models import Contract, Loan
 from app.models.enums import ContractKind, ContractState
 from app.permissions import MODEL_VIEW_METHODS
 from app.scoping import current_scope, scoped
+from app.views.base import READ_ONLY, LoanDeskModelView, ModelInterface
+from app.views.listing import ListHelp, Tabs, contains, prefix
 
 from . import service
 
@@ -104,7 +108,25 @@ def _linked(contract, sm) -> list[tuple[str, str, str | None]]:
     return linked
 
 
-class ContractActionsMixin:
+class ContractView(LoanDeskModelView):
+    datamodel = ModelInterface(Contract)
+    entity, entity_plural = _l("Contract"), _l("Contracts")
+    # Contracts are generated from loans, and an issued one is frozen: no generic edit.
+    exclude_route_methods = READ_ONLY
+    list_columns = ["number", "kind", "version", "state", "customer", "loan", "issued_at"]
+    search_columns = ["number", "kind", "state", "issued_at"]
+    quick_search = (prefix("number"), contains("customer.name"))
+    quick_search_placeholder = _l("Search the contract number or the customer's name")
+    status_tabs = Tabs("state")
+    list_help = ListHelp(
+        _l("Contracts are generated on a loan's page: open the loan and click “%(button)s”.",
+           button=_l("Generate: %(kind)s", kind=_l("Loan contract"))),
+        _l("Open the loans"), "LoanView")
+    show_columns = ["number", "kind", "version", "state", "customer", "loan", "application",
+                    "supersedes", "sha256", "issued_at", "signed_at", "void_reason",
+                    "created_at"]
+    base_order = ("created_at", "desc")
+
     show_template = "loandesk/contract_show.html"
     method_permission_name = {**MODEL_VIEW_METHODS, "pdf": "read", "generate": "write",
                               "act": "write"}

@@ -2,9 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import Channel, Funder, LoanProduct
-from .base import LoanDeskModelView, ModelInterface
-from .listing import contains, prefix
+from app.models import Channel, Funder, LoanProduct
+from app.views.base import LoanDeskModelView, ModelInterface
+from app.views.listing import contains, prefix
 
 
 class LoanProductView(LoanDeskModelView):

@@ -15,6 +15,7 @@ from app.audit import record
 from app.domain import DomainError
 from app.errors import field_errors
 from app.extensions import db
+from app.firm.settings import firm_profile
 from app.loans import business_today
 from app.models import (
     Application,
@@ -28,14 +29,11 @@ from app.models import (
     Team,
 )
 from app.permissions import owner_candidates
-from app.scoping import ALL, BRANCH, TEAM, current_scope
-from app.settings import firm_profile
-
-from .base import GROUP_LABELS
-from .dashboard import dashboard_data
-from .definitions import REPORTS
-from .export import display, download_names, group_label, to_csv, to_pdf, to_xlsx
-from .filters import (
+from app.reports.base import GROUP_LABELS
+from app.reports.dashboard import dashboard_data
+from app.reports.definitions import REPORTS
+from app.reports.export import display, download_names, group_label, to_csv, to_pdf, to_xlsx
+from app.reports.filters import (
     DPD_CHOICES,
     GROUPS,
     ID_FIELDS,
@@ -45,6 +43,7 @@ from .filters import (
     parse_filters,
     preset_range,
 )
+from app.scoping import ALL, BRANCH, TEAM, current_scope
 
 FILTER_LABELS = {"branch": _l("Branch"), "team": _l("Team"), "staff": _l("Salesperson"),
                  "product": _l("Product"), "funder": _l("Funder"), "channel": _l("Channel")}

@@ -10,16 +10,16 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import MultiDict
 
-from ..audit import record
-from ..documents import UploadRefused, discard, document_path, store
-from ..extensions import db
-from ..models import Application, Customer, Document
-from ..models.enums import DocumentKind
-from ..permissions import MODEL_VIEW_METHODS
-from ..scoping import current_scope
-from .base import READ_ONLY, LoanDeskModelView, ModelInterface
-from .fields import AjaxSelectField, CodedSelectField
-from .listing import contains
+from app.audit import record
+from app.customers.documents import UploadRefused, discard, document_path, store
+from app.extensions import db
+from app.models import Application, Customer, Document
+from app.models.enums import DocumentKind
+from app.permissions import MODEL_VIEW_METHODS
+from app.scoping import current_scope
+from app.views.base import READ_ONLY, LoanDeskModelView, ModelInterface
+from app.views.fields import AjaxSelectField, CodedSelectField
+from app.views.listing import contains
 
 
 class UploadForm(FlaskForm):

@@ -15,10 +15,10 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext
 
-from .domain.validators import has_hidden_characters
-from .extensions import db
-from .loans import business_today
-from .models import Consent, Document
+from app.domain.validators import has_hidden_characters
+from app.extensions import db
+from app.loans import business_today
+from app.models import Consent, Document
 
 # The types the firm accepts, recognised by their first bytes, and the names they may carry.
 SIGNATURES = [(b"%PDF-", "application/pdf", {".pdf"}),

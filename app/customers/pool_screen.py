@@ -7,12 +7,12 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..intake.pool import claim, claims_today
-from ..models import Customer
-from ..scoping import current_scope
-from ..sensitive import masked
-from ..settings import firm_setting_int
+from app.customers.pool import claim, claims_today
+from app.extensions import db
+from app.firm.settings import firm_setting_int
+from app.models import Customer
+from app.scoping import current_scope
+from app.sensitive import masked
 
 PAGE = 25
 

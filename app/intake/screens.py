@@ -1,5 +1,7 @@
-"""The application page's review panel: score explanation, product matching and the moves
-(submit, withdraw, approve, reject, return) a user may make from where the application is."""
+"""Application screens (进件): the list and forms, and the application page's review panel
+(score explanation, product matching, the moves a user may make from where the application
+is: submit, withdraw, approve, reject, return; booking the loan); and the decisions made on
+them.  The moves go through app/intake/transitions.py."""
 
 from __future__ import annotations
 
@@ -8,26 +10,78 @@ from decimal import Decimal, InvalidOperation
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.customers.document_screens import DocumentView
 from app.domain.schedule import Method
+from app.domain.states import TRANSITIONS
 from app.editing import EditLocked, check_edit
 from app.extensions import db
 from app.loans.service import LoanRefused, book
-from app.models import Loan, LoanProduct
+from app.models import Application, Decision, Loan, LoanProduct
 from app.models.enums import RepaymentMethod
 from app.permissions import MODEL_VIEW_METHODS
 from app.scoping import current_scope
+from app.views.base import READ_ONLY, LoanDeskModelView, ModelInterface
+from app.views.listing import ListHelp, Tabs, contains, prefix
+from app.views.validators import money_in_range, positive_amount, term_months
 
-from .api import assessment_json
+from .applications import prepare
 from .approval import decision_terms, quote_terms
 from .checklist import submission_checks
 from .matching import matches
-from .scoring import assess
+from .scoring import assess, assessment_json
+from .scoring_screens import CreditAssessmentView
 from .transitions import REJECT_REASONS, TransitionRefused, transition
 
 
-class ApplicationReviewMixin:
+class DecisionView(LoanDeskModelView):
+    datamodel = ModelInterface(Decision)
+    entity, entity_plural = _l("Decision"), _l("Decisions")
+    exclude_route_methods = READ_ONLY  # decisions are made through the review actions
+    list_columns = ["decided_at", "application", "reviewer", "outcome", "approved_amount",
+                    "approved_months", "approved_rate"]
+    search_columns = ["outcome", "reviewer", "decided_at", "reason_code"]
+    quick_search = (prefix("application.number"), contains("application.customer.name"))
+    quick_search_placeholder = _l("Search the application number or the customer's name")
+    list_help = ListHelp(
+        _l("Decisions are made on an application's page: open an application under review "
+           "and approve, reject or return it."),
+        _l("Open the applications under review"), "ApplicationView", "under_review")
+    add_columns = edit_columns = ["application", "reviewer", "outcome", "approved_amount",
+                                  "approved_months", "approved_rate", "method", "conditions",
+                                  "reason_code", "note"]
+    show_columns = add_columns + ["decided_at"]
+    base_order = ("decided_at", "desc")
+
+
+class ApplicationView(LoanDeskModelView):
+    datamodel = ModelInterface(Application)
+    entity, entity_plural = _l("Application"), _l("Applications")
+    extra_permissions = ("can_reassign", "can_review")
+    list_columns = ["number", "customer", "amount", "months", "product", "state", "owner",
+                    "reviewer", "created_at"]
+    quick_search = (prefix("number"), contains("customer.name"))
+    quick_search_placeholder = _l("Search the application number or the customer's name")
+    status_tabs = Tabs("state", order=tuple(TRANSITIONS))  # in the life cycle's order
+    search_columns = ["number", "state", "product", "channel", "branch", "reviewer",
+                      "created_at", "submitted_at"]
+    # The number is generated and the state moves only through the review actions.
+    add_columns = ["customer", "amount", "months", "method", "purpose", "product", "channel",
+                   "owner", "note"]
+    edit_columns = add_columns + ["reviewer"]
+    validators_columns = {"amount": [positive_amount(), money_in_range()],
+                          "months": [term_months()]}
+    show_columns = ["number", "state", *edit_columns, "team", "branch", "submitted_at",
+                    "decided_at", "created_at", "updated_at"]
+
+    def prepare_item(self, item, creating: bool) -> None:
+        prepare(item, creating=creating)
+
+    base_order = ("created_at", "desc")
+    related_views = [DecisionView, CreditAssessmentView, DocumentView]
+
     show_template = "loandesk/application_show.html"
     method_permission_name = {**MODEL_VIEW_METHODS, "review_move": "read",
                               "rescore": "review", "choose_product": "write",

@@ -8,11 +8,10 @@ from flask_babel import gettext
 
 from app.domain import DomainError
 from app.errors import field_errors
-
-from .dashboard import dashboard_data
-from .definitions import REPORTS
-from .export import table_json
-from .filters import parse_filters
+from app.reports.dashboard import dashboard_data
+from app.reports.definitions import REPORTS
+from app.reports.export import table_json
+from app.reports.filters import parse_filters
 
 
 class ReportsApi(BaseApi):

@@ -1,6 +1,7 @@
-"""Loan actions on the REST API: disbursement, repayments (idempotent) and reversals, and
-the loan's balances in ``GET /api/v1/loans/<id>``.  Mixed into LoanApi and RepaymentApi
-(app/api/resources.py), so the loans' scoping and permissions apply."""
+"""Loans on the REST API: ``/api/v1/loans`` (with the balances in ``GET /loans/<id>``,
+disbursement, repayments (idempotent) and contract drafts), ``/api/v1/installments``
+(read-only) and ``/api/v1/repayments`` (read-only, corrected by reversal).  The actions call
+app/loans/service.py, as the loan page does."""
 
 from __future__ import annotations
 
@@ -12,15 +13,15 @@ from flask_appbuilder.const import API_RESULT_RES_KEY
 from flask_babel import gettext
 from sqlalchemy import select
 
+from app.api.base import LoanDeskRestApi, SQLAInterface
+from app.api.openapi import MONEY
+from app.contracts.service import ContractRefused, create_draft
 from app.extensions import db
-from app.models import Loan, Repayment, RepaymentAllocation
+from app.models import Installment, Loan, Repayment, RepaymentAllocation
+from app.permissions import MODEL_API_METHODS
 from app.scoping import current_scope
 
 from . import service
-
-MONEY_KEYS = ("outstanding_principal", "outstanding_interest", "outstanding_fee",
-              "outstanding_penalty", "scheduled_interest_remaining", "customer_credit",
-              "payoff_amount")
 
 
 def balances_json(loan: Loan) -> dict:
@@ -66,7 +67,70 @@ def _target(api, pk):
     return item, body, None
 
 
-class LoanActions:
+class LoanApi(LoanDeskRestApi):
+    """Loans, with their state and outstanding balances.  Loans are booked from approved
+    applications, never typed in: no POST or DELETE here."""
+
+    resource_name = "loans"
+    method_permission_name = {**MODEL_API_METHODS, "contracts": "write",
+                              "repayments": "read",  # and can write on Repayment
+                              "disbursement": "write"}
+    include_route_methods = {"get", "get_list", "info", "put", "contracts", "repayments",
+                             "disbursement"}
+
+    @expose("/<int:pk>/contracts", methods=["POST"])
+    @protect()
+    @safe
+    def contracts(self, pk):
+        """Generate a contract draft for the loan.
+        ---
+        post:
+          summary: '{"kind": "loan" | "service" | "credit_authorization"} → id and number'
+          parameters:
+          - {in: path, name: pk, schema: {type: integer}, required: true}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {type: object, properties: {kind: {type: string}}}
+          responses:
+            201: {description: The draft, content: {application/json: {schema: {type: object}}}}
+            400: {$ref: '#/components/responses/400'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+        """
+        if not self.appbuilder.sm.has_access("can_write", "Contract"):
+            return self.response_403()
+        loan = self.datamodel.get(pk, self._base_filters)
+        if loan is None:
+            return self.response_404()
+        body = request.get_json(silent=True)
+        kind = body.get("kind") if isinstance(body, dict) else None
+        try:
+            contract = create_draft(loan, kind if isinstance(kind, str) else "")
+        except ContractRefused as refused:
+            db.session.rollback()
+            return self.response_400(message=str(refused))
+        return self.response(201, id=contract.id, number=contract.number,
+                             state=contract.state)
+    datamodel = SQLAInterface(Loan)
+    list_columns = ["id", "number", "customer_id", "product_id", "funder_id", "principal",
+                    "annual_rate", "apr", "months", "method", "state", "disbursed_on",
+                    "outstanding_principal", "days_past_due"]
+    show_columns = list_columns + [
+        "application_id", "day_count", "grace_months", "overdue_rate", "start_date",
+        "first_due_date", "disbursed_amount", "funder_reference", "customer_credit",
+        "settled_on", "created_at"]
+    edit_columns = ["funder_reference"]
+    # What pre_get (below) adds to GET /loans/<id> beside the columns.
+    openapi_show_properties = {
+        "bucket": {"type": "string", "example": "1-30"},  # app.domain.allocation.bucket
+        **dict.fromkeys(("outstanding_interest", "outstanding_fee", "outstanding_penalty",
+                         "scheduled_interest_remaining", "payoff_amount"), MONEY)}
+    search_columns = ["number", "state", "customer", "funder", "product", "disbursed_on"]
+    order_columns = ["id", "number", "disbursed_on", "principal"]
+    base_order = ("id", "desc")
+
     def pre_get(self, data: dict) -> None:
         loan = db.session.get(Loan, data["id"])
         if loan is not None:
@@ -157,7 +221,35 @@ class LoanActions:
         return self.response(200, **_loan_json(loan))
 
 
-class RepaymentActions:
+class InstallmentApi(LoanDeskRestApi):
+    """Installments of loans' repayment schedules (read-only)."""
+
+    resource_name = "installments"
+    datamodel = SQLAInterface(Installment)
+    include_route_methods = {"get", "get_list", "info"}
+    list_columns = show_columns = [
+        "id", "loan_id", "n", "due_date", "principal", "interest", "fee", "penalty",
+        "paid_principal", "paid_interest", "paid_fee", "paid_penalty", "state",
+        "days_past_due", "paid_on"]
+    search_columns = ["loan", "state", "due_date"]
+    order_columns = ["id", "due_date", "n"]
+    base_order = ("due_date", "asc")
+
+
+class RepaymentApi(LoanDeskRestApi):
+    """Repayments received (posted through the loan, corrected by reversal, never edited)."""
+
+    resource_name = "repayments"
+    method_permission_name = {**MODEL_API_METHODS, "reverse": "write"}
+    datamodel = SQLAInterface(Repayment)
+    include_route_methods = {"get", "get_list", "info", "reverse"}
+    list_columns = show_columns = ["id", "loan_id", "paid_on", "amount", "channel",
+                                   "reference", "idempotency_key", "prepayment",
+                                   "reversal_of_id", "reason", "created_at"]
+    search_columns = ["loan", "paid_on", "reference"]
+    order_columns = ["id", "paid_on"]
+    base_order = ("id", "desc")
+
     @expose("/<int:pk>/reverse", methods=["POST"])
     @protect()
     @safe

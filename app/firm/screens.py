@@ -1,17 +1,16 @@
-"""Configuration: the LPR table, firm settings and the (read-only) audit log."""
+"""The firm's configuration screens: firm settings (validated on save), the LPR table and
+the repayment methods offered."""
 
 import re
 
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
-from ..audit import purpose_text
-from ..editing import entity_label
-from ..models import AuditLog, FirmSetting, LprRate, RepaymentMethodOption
-from ..models.enums import DocumentKind
-from ..permissions import refuse
-from .base import NEVER, READ_ONLY, LoanDeskModelView, ModelInterface
-from .listing import contains, prefix
+from app.models import FirmSetting, LprRate, RepaymentMethodOption
+from app.models.enums import DocumentKind
+from app.permissions import refuse
+from app.views.base import NEVER, READ_ONLY, LoanDeskModelView, ModelInterface
+from app.views.listing import contains
 
 
 class LprRateView(LoanDeskModelView):
@@ -62,10 +61,6 @@ class RepaymentMethodView(LoanDeskModelView):
     base_order = ("sort_order", "asc")
 
 
-OTHER_RECORD_TYPES = {"user": _l("User"), "ab_user": _l("User"), "ab_role": _l("Role"),
-                      "Report": _l("Report")}
-
-
 def document_kinds(text: str) -> tuple[list[str], list[str]]:
     """(codes, what was not recognised) of a list of document kinds typed by code or by
     their Chinese or English names, separated by commas or 、."""
@@ -86,27 +81,3 @@ def document_kinds(text: str) -> tuple[list[str], list[str]]:
         elif code not in codes:
             codes.append(code)
     return codes, unknown
-
-
-def record_type_text(table: str | None) -> str:
-    """An audit entry's record type in words: the name its screen gives the entity."""
-    if not table:
-        return ""
-    label = entity_label(table)
-    return str(OTHER_RECORD_TYPES.get(table, label)) if label == table else label
-
-
-class AuditLogView(LoanDeskModelView):
-    """Append-only: nobody, Admin included, may edit or delete an entry."""
-
-    datamodel = ModelInterface(AuditLog)
-    entity, entity_plural = _l("Audit entry"), _l("Audit log")
-    exclude_route_methods = READ_ONLY
-    list_columns = ["at", "username", "action", "entity", "record_id", "purpose", "ip"]
-    search_columns = ["at", "username", "action", "entity", "record_id"]
-    quick_search = (prefix("username"),)
-    quick_search_placeholder = _l("Search the user name")
-    show_columns = ["at", "username", "user_id", "action", "entity", "record_id",
-                    "changes_text", "purpose", "ip"]
-    formatters_columns = {"entity": record_type_text, "purpose": purpose_text}
-    base_order = ("at", "desc")

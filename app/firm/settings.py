@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from flask_babel import gettext
 from sqlalchemy import select
 
-from .domain.validators import credit_code_error
-from .extensions import db
-from .models import FirmSetting
+from app.domain.validators import credit_code_error
+from app.extensions import db
+from app.models import FirmSetting
 
 # The firm's details the setup page asks for, by their setting key.
 FIRM_KEYS = ("firm.name", "firm.credit_code", "firm.address", "firm.phone",

@@ -12,9 +12,8 @@ from flask_babel import gettext
 from app.domain import DomainError
 from app.domain.cap import cap_error
 from app.errors import field_errors
-
-from .parse import parse_terms
-from .pricing import price, quote_json
+from app.quotes.parse import parse_terms
+from app.quotes.pricing import price, quote_json
 
 
 class ScheduleApi(BaseApi):

@@ -11,9 +11,9 @@ from sqlalchemy import and_, func, or_, select
 from app.audit import record
 from app.domain.states import IN_PROGRESS
 from app.extensions import db
+from app.firm.settings import firm_setting_int
 from app.models import Application, AuditLog, Customer, Loan
 from app.models.base import utcnow
-from app.settings import firm_setting_int
 
 CLAIM = "claimed from the public pool"
 

@@ -1,4 +1,6 @@
-"""Scoring, matching and moving applications over the REST API (JSON shapes of issue 5)."""
+"""Applications on the REST API: ``/api/v1/applications`` (CRUD, with the draft rules of
+the forms) and scoring, matching and moving them (``/<id>/score``, ``/<id>/matches``,
+``/<id>/transition``; the JSON shapes of issue 5)."""
 
 from __future__ import annotations
 
@@ -6,39 +8,38 @@ from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
 
+from app.api.base import LoanDeskRestApi, SQLAInterface
 from app.extensions import db
+from app.models import Application
+from app.permissions import MODEL_API_METHODS
 
+from .applications import prepare
 from .matching import matches
-from .scoring import assess
+from .scoring import assess, assessment_json
 from .transitions import TransitionRefused, transition
 
 
-def value_text(factor_code: str, value: str | None) -> str:
-    """A factor's value as a person reads it: yes / no for the yes-or-no factors."""
-    from app.models.application import factor_value_text
+class ApplicationApi(LoanDeskRestApi):
+    """Loan applications (进件)."""
 
-    return str(factor_value_text(factor_code, value))
+    resource_name = "applications"
+    method_permission_name = {**MODEL_API_METHODS, "score": "review", "matches": "read",
+                              "transition": "read"}  # each move checks its own right
+    datamodel = SQLAInterface(Application)
+    list_columns = ["id", "number", "customer_id", "product_id", "channel_id", "amount",
+                    "months", "method", "purpose", "state", "owner_id", "reviewer_id",
+                    "submitted_at", "decided_at", "created_at"]
+    show_columns = list_columns + ["note", "branch_id", "team_id", "updated_at"]
+    add_columns = ["customer", "product", "channel", "amount", "months", "method", "purpose",
+                   "note"]
 
+    edit_columns = ["product", "channel", "amount", "months", "method", "purpose", "note"]
+    search_columns = ["number", "state", "customer", "product", "created_at"]
+    order_columns = ["id", "number", "created_at", "amount"]
+    base_order = ("id", "desc")
 
-def assessment_json(assessment) -> dict:
-    names = {f.code: f.name for f in assessment.scorecard.factors}
-    factors = [{"factor": f.factor_code, "name": names.get(f.factor_code, f.factor_code),
-                "value": f.value, "value_text": value_text(f.factor_code, f.value),
-                "points": f.points, "reason": f.reason} for f in assessment.factors]
-    return {
-        "id": assessment.id, "score": assessment.score, "grade": assessment.grade,
-        "recommendation": assessment.recommendation,
-        "scorecard_version": assessment.scorecard.version,
-        # base + the factors' points = the score: the explanation adds up
-        "base_score": assessment.scorecard.base_score,
-        "factor_points": sum(f["points"] for f in factors),
-        "hard_rules": [gettext(r["msgid"], **r["params"]) for r in assessment.hard_rules or []],
-        "factors": factors,
-    }
-
-
-class ApplicationActions:
-    """Mixed into ApplicationApi: ``/<id>/score``, ``/<id>/matches``, ``/<id>/transition``."""
+    def prepare_item(self, item, creating: bool) -> None:
+        prepare(item, creating=creating)
 
     @expose("/<int:pk>/score", methods=["POST"])
     @protect()

@@ -1,0 +1,1 @@
+"""The firm's own configuration: settings, the LPR table, repayment methods offered."""

@@ -1,0 +1,1 @@
+"""The catalogue: funders, their loan products, and the channels that bring customers."""
