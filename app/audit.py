@@ -211,7 +211,7 @@ def _model_of(table: str | None):
 def _value_text(model, key: str, value) -> str:
     """A stored value as the screens show it: a code by its label, a related record by its
     name, a moment on the firm's clock, nothing as a dash."""
-    from .users import NO_EMAIL_DOMAIN, role_label
+    from app.org.users import NO_EMAIL_DOMAIN, role_label
 
     if value is None or value == "" or (isinstance(value, str) and value.endswith(
             "@" + NO_EMAIL_DOMAIN)):

@@ -5,7 +5,7 @@
 * Password policy on every path that sets a password (forms, API, CLI): at least 10
   characters from at least three of lower case, upper case, digits and symbols.
 * Every login, success or failure, goes to the audit trail.
-* FAB's user, role and group screens as the firm reads them: app/user_screens.py.
+* FAB's user, role and group screens as the firm reads them: app/org/user_screens.py.
 """
 
 
@@ -31,7 +31,7 @@ from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_babel import gettext
 from sqlalchemy import select
 
-from .user_screens import (
+from app.org.user_screens import (
     ResetMyPasswordView,
     ResetPasswordView,
     RoleModelView,
@@ -39,7 +39,7 @@ from .user_screens import (
     UserGroupModelView,
     UserInfoEditView,
 )
-from .users import (
+from app.org.users import (
     login_delete_refusal,
 )
 

@@ -81,7 +81,7 @@ def seed_demo() -> bool:
     _ensure_users()
     if db.session.query(Customer.id).first() is not None:
         return False
-    from app.users import save_firm_setup
+    from app.org.users import save_firm_setup
 
     # The demo firm's own details (a new install starts without them; /setup/ asks).
     save_firm_setup({"name": "示例助贷服务有限公司", "credit_code": "91350100M000100Y43",

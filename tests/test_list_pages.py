@@ -345,8 +345,8 @@ def test_a_sensitive_column_can_only_be_matched_whole():
 
 
 def test_every_main_list_has_a_quick_search(app):
-    from app.views.menu import MENU
     from app.views.base import LoanDeskModelView
+    from app.views.menu import MENU
 
     # Code tables of a few rows, searched by nothing a person would type.
     exempt = {"LprRateView", "RepaymentMethodView", "ContractTemplateView"}

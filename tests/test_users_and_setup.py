@@ -281,7 +281,7 @@ def firm_not_set_up(app):
         yield
     finally:
         with app.app_context():
-            from app.users import save_firm_setup
+            from app.org.users import save_firm_setup
 
             save_firm_setup(DEMO_FIRM, None)
 

@@ -9,11 +9,11 @@ from app.views.fields import AjaxSelectField
 
 
 def _model_views(app):
-    """LoanDesk's own generated screens (FAB's user and role screens, app/user_screens.py,
+    """LoanDesk's own generated screens (FAB's user and role screens, app/org/user_screens.py,
     keep FAB's base classes)."""
     return [v for v in app.appbuilder.baseviews
             if isinstance(v, ModelView) and type(v).__module__.startswith("app.")
-            and type(v).__module__ not in ("app.security", "app.user_screens")]
+            and type(v).__module__ not in ("app.security", "app.org.user_screens")]
 
 
 def _declared(view_class, attribute):

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from app.audit import purpose_text
 from app.editing import entity_label
 from app.models import AuditLog, Branch, Staff, Team
-from app.users import users_without_staff
+from app.org.users import users_without_staff
 from app.views.base import READ_ONLY, LoanDeskModelView, ModelInterface
 from app.views.listing import contains, prefix
 

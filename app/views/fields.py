@@ -231,3 +231,19 @@ def dates_keep_what_was_typed(form_class, model) -> None:
                 columns[name].type, Date) and not isinstance(columns[name].type, DateTime) \
                 and unbound.kwargs.get("widget") is not None:
             unbound.kwargs["widget"] = LocalDateWidget()
+
+
+class Required:
+    """Marks a form field required (the red asterisk); the business action checks it."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        return None
+
+
+def errors_beside_fields(form, errors: dict[str, list[str]]) -> None:
+    """A command's refusals shown under the fields they concern (each message once)."""
+    for name, messages in errors.items():
+        target = form[name] if name in form else next(iter(form))
+        target.errors = [*target.errors, *(m for m in messages if m not in target.errors)]

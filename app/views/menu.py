@@ -37,13 +37,13 @@ from app.loans.screens import (
     RepaymentView,
 )
 from app.org.screens import AuditLogView, BranchView, StaffView, TeamView
+from app.org.setup_screen import SetupView
 from app.products.resources import ChannelApi, FunderApi, ProductApi
 from app.products.screens import ChannelView, FunderView, LoanProductView
 from app.quotes.resources import ScheduleApi
 from app.quotes.screens import CalculatorView
 from app.reports.resources import DashboardApi, ReportsApi
 from app.reports.screens import DashboardView, ReportsView
-from app.users import SetupView
 
 from .lookup import LookupView
 

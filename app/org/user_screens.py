@@ -36,20 +36,20 @@ from sqlalchemy.exc import SQLAlchemyError
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
-from .domain import DomainError
-from .domain.validators import email_error
-from .errors import field_errors, save_refused
-from .extensions import db
-from .i18n import format_minute
-from .models import Branch, Staff, Team
+from app.domain import DomainError
+from app.domain.validators import email_error
+from app.errors import field_errors, save_refused
+from app.extensions import db
+from app.i18n import format_minute
+from app.models import Branch, Staff, Team
+from app.views.fields import Required, errors_beside_fields
+
 from .users import (
     NewLogin,
-    Required,
     assignable_roles,
     create_login,
     create_staff_profile,
     default_branch,
-    errors_beside_fields,
     login_delete_refusal,
     login_errors,
     person_name,

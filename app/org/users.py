@@ -4,34 +4,27 @@ setup.  Each business action validates everything, changes the database in one t
 
 * ``create_login``: the admin's "new user" form — login, roles and staff profile at once.
 * ``create_staff_profile``: the one-click fix for a login made without a profile.
-* ``save_firm_setup``: the firm's details and its first branch (/setup/).
+* ``save_firm_setup``: the firm's details and its first branch (/setup/, whose screen is
+  app/org/setup_screen.py).
 """
-
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from flask import current_app, flash, g, redirect, request, url_for
-from flask_appbuilder import BaseView, expose, has_access
+from flask import current_app, g
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
-from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
-from flask_appbuilder.security.forms import DynamicForm
 from flask_appbuilder.security.sqla.models import Role, User
-from flask_appbuilder.widgets import FormWidget
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
-from wtforms import StringField
 
-from app.firm.settings import firm_profile
-
-from .domain import DomainError, ErrorCollector
-from .domain.i18n import N_
-from .domain.validators import (
+from app.domain import DomainError, ErrorCollector
+from app.domain.i18n import N_
+from app.domain.validators import (
     credit_code_error,
     email_error,
     has_hidden_characters,
@@ -39,9 +32,8 @@ from .domain.validators import (
     mobile_error,
     normalize_mobile,
 )
-from .errors import field_errors
-from .extensions import db
-from .models import Branch, FirmSetting, Staff, Team
+from app.extensions import db
+from app.models import Branch, FirmSetting, Staff, Team
 
 NAME_MAX = 32  # each of surname and given name: the staff profile's full name holds 64
 USERNAME_MAX = 64  # the audit trail keeps usernames in 64 characters
@@ -154,7 +146,7 @@ class NewLogin:
 
 def login_errors(new: NewLogin) -> None:
     """Raise a ``DomainError`` naming every field of ``new`` that cannot be saved."""
-    from .security import password_complexity
+    from app.security import password_complexity
 
     _normalised(new)
     errors = ErrorCollector()
@@ -289,82 +281,6 @@ def save_firm_setup(values: dict[str, str], branch: dict[str, str] | None) -> No
         db.session.add(Branch(code=branch["branch_code"], name=branch["branch_name"],
                               city=branch["branch_city"] or values["city"]))
     _commit("branch_code" if branch is not None else "name")
-
-
-class Required:
-    """Marks a form field required (the red asterisk); the business action checks it."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field) -> None:
-        return None
-
-
-def _text(label, description=None, required=True) -> StringField:
-    return StringField(label, validators=[Required()] if required else [],
-                       description=description or "", widget=BS3TextFieldWidget())
-
-
-class SetupForm(DynamicForm):
-    name = _text(_l("Firm name"), _l("The registered name, as on the business licence."))
-    credit_code = _text(_l("Unified social credit code"),
-                        _l("18 characters, checked by the GB 32100 check character."))
-    address = _text(_l("Address"))
-    phone = _text(_l("Phone"))
-    dispute_court = _text(_l("Court for disputes"),
-                          _l("The people's court named in the contracts' dispute clause."))
-    city = _text(_l("City where contracts are signed"))
-    branch_code = _text(_l("Branch code"), _l("A short code, such as FZ."))
-    branch_name = _text(_l("Branch name"))
-    branch_city = _text(_l("Branch city"), _l("Empty: the city above."), required=False)
-
-
-class SetupView(BaseView):
-    """/setup/: the firm's details, asked at the first admin login of a new install."""
-
-    route_base = "/setup"
-    class_permission_name = "FirmSetup"
-    method_permission_name = {"index": "write"}
-    default_view = "index"
-
-    @expose("/", methods=["GET", "POST"])
-    @has_access
-    def index(self):
-        first_branch = db.session.query(Branch.id).first() is None
-        form = SetupForm()
-        if not first_branch:
-            for name in BRANCH_FIELDS:
-                del form[name]
-        if request.method == "GET":
-            profile = firm_profile()
-            for name in FIRM_FIELDS:
-                form[name].data = getattr(profile, name)
-        elif form.validate():
-            try:
-                save_firm_setup({n: form[n].data for n in FIRM_FIELDS},
-                                {n: form[n].data for n in BRANCH_FIELDS}
-                                if first_branch else None)
-            except DomainError as error:
-                errors_beside_fields(form, field_errors(error))
-            else:
-                flash(gettext("The firm's details are saved: contracts, reports and the "
-                              "dashboard use them."), "success")
-                return redirect(url_for("HomeView.index"))
-        fieldsets = [(_l("The firm"), {"fields": list(FIRM_FIELDS)})]
-        if first_branch:
-            fieldsets.append((_l("The first branch"), {"fields": list(BRANCH_FIELDS)}))
-        widget = FormWidget(route_base=self.route_base, form=form,
-                            include_cols=[f for _n, s in fieldsets for f in s["fields"]],
-                            exclude_cols=[], fieldsets=fieldsets)
-        return self.render_template("loandesk/setup.html", widget=widget,
-                                    title=_l("Firm details"), set_up=firm_profile().set_up)
-
-
-def errors_beside_fields(form, errors: dict[str, list[str]]) -> None:
-    """A command's refusals shown under the fields they concern (each message once)."""
-    for name, messages in errors.items():
-        target = form[name] if name in form else next(iter(form))
-        target.errors = [*target.errors, *(m for m in messages if m not in target.errors)]
 
 
 def login_delete_refusal(user) -> str | None:
