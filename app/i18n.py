@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, g, has_request_context, redirect, request, session, url_for
 from flask_babel import (
+    format_currency,
     format_date,
-    format_decimal,
     format_time,
     get_locale,
     gettext,
@@ -25,12 +25,18 @@ from sqlalchemy import select
 
 from .extensions import db
 
+# The yuan's symbol is ¥ in Chinese but CN¥ in English CLDR (to tell it from the yen), and a
+# negative amount would read -¥12.00.  LoanDesk deals in yuan only and has always shown
+# ¥1,234.56 and ¥-12.00 in both languages, so the pattern writes the symbol itself; Babel
+# still brings the locale's grouping and the currency's two decimals.
+MONEY_PATTERN = "¥#,##0.00;¥-#,##0.00"
+
 
 def format_money(value: Decimal | str | None) -> str:
     """¥1,234,567.89 (grouping by the locale; the currency is always yuan)."""
     if value is None or value == "":
         return ""
-    return "¥" + format_decimal(Decimal(str(value)), format="#,##0.00")
+    return format_currency(Decimal(str(value)), "CNY", format=MONEY_PATTERN)
 
 
 def format_day(value: dt.date | None) -> str:

@@ -69,10 +69,14 @@ def register(appbuilder: AppBuilder) -> None:
 
     @app.after_request
     def _document_as_sent(response):
-        if request.endpoint == "OpenApi.get" and response.status_code == 200:
-            spec = response.get_json()
-            describe_as_sent(spec, appbuilder.baseviews)
-            response.set_data(json.dumps(spec))
+        # The route also answers OPTIONS (Flask's automatic, empty reply): only a JSON
+        # document is corrected, any other response passes through untouched.
+        if (request.endpoint == "OpenApi.get" and response.status_code == 200
+                and response.is_json):
+            spec = response.get_json(silent=True)
+            if isinstance(spec, dict):
+                describe_as_sent(spec, appbuilder.baseviews)
+                response.set_data(json.dumps(spec))
         return response
 
 

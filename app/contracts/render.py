@@ -12,7 +12,7 @@ from flask_babel import force_locale, to_user_timezone
 from sqlalchemy import select
 
 from app.domain.apr import APR_METHOD_NOTE, schedule_apr
-from app.domain.money import amount_in_capitals
+from app.domain.money import ZERO, amount_in_capitals
 from app.domain.schedule import Fee, LoanTerms, Method, generate_schedule
 from app.domain.validators import mask_card, mask_id_number, mask_phone
 from app.extensions import db
@@ -71,7 +71,7 @@ def contract_context(contract, *, unmasked: bool) -> dict:
     loan = contract.loan
     customer = contract.customer
     fee = service_fee_of(loan) if loan is not None else None
-    fee_amount = fee.amount if fee is not None else Decimal("0.00")
+    fee_amount = fee.amount if fee is not None else ZERO
     schedule = loan_schedule(loan, fee_amount) if loan is not None else None
     apr = schedule_apr(schedule).apr if schedule is not None else None
     show = (lambda v, mask: v or "") if unmasked else (lambda v, mask: mask(v) if v else "")

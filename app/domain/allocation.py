@@ -15,12 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from app.domain import DomainError
 from app.domain.i18n import N_
+from app.domain.money import CENT, ZERO, round_money
 
-CENT = Decimal("0.01")
 PARTS = ("penalty", "fee", "interest", "principal")
 DEFAULT_ORDER = PARTS
 
@@ -31,10 +31,10 @@ class Due:
 
     key: int  # the installment's id (or number)
     due_date: dt.date
-    penalty: Decimal = Decimal("0.00")
-    fee: Decimal = Decimal("0.00")
-    interest: Decimal = Decimal("0.00")
-    principal: Decimal = Decimal("0.00")
+    penalty: Decimal = ZERO
+    fee: Decimal = ZERO
+    interest: Decimal = ZERO
+    principal: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -86,9 +86,9 @@ def penalty_interest(overdue_principal: Decimal, overdue_rate: Decimal, days: in
     """Penalty interest for ``days`` late on ``overdue_principal`` at the annual
     ``overdue_rate`` (actual days / basis), half-up to the fen."""
     if days <= 0 or overdue_principal <= 0:
-        return Decimal("0.00")
+        return ZERO
     raw = overdue_principal * overdue_rate * Decimal(days) / Decimal(basis)
-    return raw.quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_money(raw)
 
 
 def days_past_due(due_date: dt.date, today: dt.date, settled: bool = False) -> int:
@@ -118,7 +118,7 @@ def accrued_penalty(principal_due: Decimal, due_date: dt.date,
     The sum is exact and rounded once, half-up to the fen, so the figure for a given day is
     the same however often it is computed (the daily job may run twice)."""
     if as_of <= due_date or rate <= 0:
-        return Decimal("0.00")
+        return ZERO
     unpaid = principal_due - sum((a for d, a in principal_payments if d <= due_date),
                                  Decimal(0))
     total = Decimal(0)
@@ -133,7 +133,7 @@ def accrued_penalty(principal_due: Decimal, due_date: dt.date,
         unpaid -= amount
     if as_of > start and unpaid > 0:
         total += unpaid * (as_of - start).days
-    return (total * rate / Decimal(basis)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_money(total * rate / Decimal(basis))
 
 
 def capped_penalty_rate(overdue_rate: Decimal, annual_rate: Decimal,

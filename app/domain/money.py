@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from app.domain.i18n import N_
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")  # an amount of nothing, at the fen's scale (sums start from it)
 RATE_PLACES = Decimal("0.000001")  # rates are stored with 6 places (NUMERIC(9,6))
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
@@ -58,6 +59,13 @@ def fen_error(amount: Decimal) -> str | None:
 def round_money(value: Decimal) -> Decimal:
     """Half-up to the fen, for intermediate Decimal results (no type juggling)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round_money_half_even(value: Decimal) -> Decimal:
+    """Half-even (banker's) to the fen: Decimal's default, which the service fee as quoted
+    and approved has always used (app/intake/).  Kept by name, not silently: booking the
+    fee rounds half-up (round_money), so the two differ on an exact half fen."""
+    return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 def format_money(value: Decimal) -> str:

@@ -24,6 +24,7 @@ from decimal import Decimal, localcontext
 
 from app.domain.money import (
     CENT,
+    ZERO,
     round_money,
 )
 from app.domain.terms import (  # noqa: F401  (re-exported: callers import them from here)
@@ -33,7 +34,6 @@ from app.domain.terms import (  # noqa: F401  (re-exported: callers import them 
     MAX_ANNUAL_RATE,
     MAX_MONTHS,
     MAX_PRINCIPAL,
-    ZERO,
     DayCount,
     Fee,
     LoanTerms,
@@ -115,7 +115,7 @@ def _annuity(principal: Decimal, r: Decimal, n: int) -> Decimal:
 
 def _fee_total(t: LoanTerms, kind: str, deducted_only: bool = False) -> Decimal:
     return sum((f.value_for(t.principal) for f in t.fees
-                if f.kind == kind and (f.deducted or not deducted_only)), Decimal("0.00"))
+                if f.kind == kind and (f.deducted or not deducted_only)), ZERO)
 
 
 def generate_schedule(terms: LoanTerms, limits: ProductLimits | None = None) -> Schedule:

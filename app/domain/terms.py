@@ -28,7 +28,6 @@ MAX_PRINCIPAL = Decimal(100_000_000)
 MAX_ANNUAL_RATE = Decimal(10)  # 1000 %: anything above is a typo for a percentage
 MAX_MONTHS = 360
 DECIMAL_PRECISION = 34  # enough digits that (1 + r) ** 360 loses nothing at the fen
-ZERO = Decimal("0.00")
 _TIME_PLACES = Decimal("1e-12")
 
 

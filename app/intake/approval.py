@@ -14,7 +14,7 @@ from decimal import Decimal
 from flask_babel import gettext
 
 from app.domain import DomainError
-from app.domain.money import format_rate
+from app.domain.money import ZERO, format_rate, round_money_half_even
 from app.domain.schedule import Fee, LoanTerms, Method
 from app.loans import business_today
 from app.quotes.pricing import cap_check, price
@@ -23,8 +23,8 @@ from app.quotes.pricing import cap_check, price
 def service_fee(product, amount: Decimal) -> Decimal:
     """The broker's fee the product charges on ``amount`` (a cost of borrowing)."""
     if product is None:
-        return Decimal("0.00")
-    return (amount * product.service_fee_rate).quantize(Decimal("0.01")) + \
+        return ZERO
+    return round_money_half_even(amount * product.service_fee_rate) + \
         product.service_fee_fixed
 
 

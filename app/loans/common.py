@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext
 
 from app.domain import DomainError, ErrorCollector
 from app.domain.i18n import N_
+from app.domain.money import CENT, round_money
 from app.errors import field_errors
 from app.extensions import db
 from app.quotes.parse import _decimal
 
-CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal(100000000)
 
 
@@ -57,8 +57,7 @@ def step() -> Iterator[None]:
         raise
 
 
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+money = round_money  # half-up to the fen, under the name the loan services call it by
 
 
 def amount_field(value: Any, field: str, errs: ErrorCollector) -> Decimal | None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -42,7 +42,7 @@ from app.domain.allocation import (
 )
 from app.domain.cap import legal_cap
 from app.domain.i18n import N_
-from app.domain.money import format_money
+from app.domain.money import CENT, ZERO, format_money, round_money
 from app.domain.schedule import (
     DayCount,
     LoanTerms,
@@ -54,8 +54,6 @@ from app.domain.schedule import (
 from app.extensions import db
 from app.models import Installment, Loan, Repayment, RepaymentAllocation
 
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 PARTS = ("penalty", "fee", "interest", "principal")
 CLOSED = ("paid", "cancelled", "written_off")
 
@@ -247,8 +245,8 @@ class Ledger:
             start = self.period_start(row)
             days = (days_360(start, on) if self.loan.day_count == "30/360"
                     else (on - start).days)
-            accrued = min(row.interest, (balance * self.loan.annual_rate * max(days, 0)
-                                         / self.basis).quantize(CENT, ROUND_HALF_UP))
+            accrued = min(row.interest, round_money(balance * self.loan.annual_rate
+                                                    * max(days, 0) / self.basis))
         return max(accrued, row.paid_interest)
 
     def payoff(self, on: dt.date) -> Decimal:
@@ -313,8 +311,8 @@ class Ledger:
     def _shortened(self, balance: Decimal, regular_total: Decimal, most: int,
                    method: Method) -> int:
         if method == Method.EQUAL_PRINCIPAL:
-            part = (self.loan.principal / (self.loan.months - self.loan.grace_months)
-                    ).quantize(CENT, ROUND_HALF_UP)
+            part = round_money(self.loan.principal
+                               / (self.loan.months - self.loan.grace_months))
             return max(1, min(most, math.ceil(balance / part)))
         r = self.loan.annual_rate / 12
         for months in range(1, most + 1):

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from app.audit import record
 from app.domain import DomainError, ErrorCollector
 from app.domain.i18n import N_
+from app.domain.money import ZERO
 from app.domain.schedule import Fee
 from app.extensions import db
 from app.models import Application, Loan, Repayment, ServiceFee
@@ -383,7 +384,7 @@ def balances(loan: Loan, today: dt.date | None = None) -> dict:
     """Outstanding principal / interest / penalty, days past due and bucket, as of today."""
     today = today or business_today()
     if loan.state == "pending":
-        return {"outstanding_principal": Decimal("0.00"), "outstanding_interest": Decimal(0),
+        return {"outstanding_principal": ZERO, "outstanding_interest": Decimal(0),
                 "outstanding_fee": Decimal(0), "outstanding_penalty": Decimal(0),
                 "scheduled_interest_remaining": Decimal(0), "days_past_due": 0,
                 "bucket": "current", "customer_credit": loan.customer_credit,

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.money import CENT
 from ..domain.scoring import RATIO_FACTORS, YES_NO_FACTORS
 from ..domain.states import IN_PROGRESS_ORDER
 from .base import (
@@ -206,7 +207,7 @@ def factor_value_text(factor_code: str, value: str | None) -> object:
     except (ArithmeticError, ValueError):
         return value
     if factor_code in RATIO_FACTORS:  # 0.3200 → 32.00%
-        return f"{(number * 100).quantize(Decimal('0.01'))}%"
+        return f"{(number * 100).quantize(CENT)}%"
     if number == number.to_integral_value():  # 20000.00 → 20,000
         return f"{number:,.0f}"
     return f"{number.normalize():,f}"

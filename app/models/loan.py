@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.money import ZERO
 from .base import (
     SCOPE_COLUMNS,
     Model,
@@ -43,9 +44,6 @@ from .enums import (
     SettlementInterest,
 )
 from .product import DEFAULT_ALLOCATION_ORDER
-
-ZERO = Decimal("0.00")
-
 
 # What the dashboard and the loans report read of the loans disbursed in a period.
 LOAN_DISBURSED_COVERED = ["state", "disbursed_amount", "principal", "product_id", "funder_id",

@@ -16,15 +16,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, case, cast, func, select
 
+from app.domain.money import CENT, ZERO, round_money
 from app.models import Application, Branch, Channel, Funder, Loan, LoanProduct, Staff, Team
 from app.scoping import scope_clause
 
 from . import sql
 from .filters import GRAINS, ID_FIELDS, Filters
 
-CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
-ZERO = Decimal("0.00")
 
 GROUP_LABELS = {
     "day": _l("Day"), "week": _l("Week (from Monday)"), "month": _l("Month"),
@@ -63,7 +62,7 @@ def money(value) -> Decimal:
     if value is None:
         return ZERO
     if sql.postgres():
-        return Decimal(value).quantize(CENT, ROUND_HALF_UP)
+        return round_money(Decimal(value))
     return (Decimal(int(value)) / 100).quantize(CENT)
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from flask_babel import gettext
 from sqlalchemy import and_, case, func, select
 
+from app.domain.money import ZERO
 from app.models import Application, Customer, Decision, Loan, Repayment
 from app.scoping import scope_clause
 
@@ -103,13 +104,13 @@ def trend(end: dt.date) -> list[dict]:
             .where(Loan.state != "pending", *in_range(Loan.disbursed_on, span)), Loan)
             .group_by(Loan.disbursed_on)):
         month = f"{day:%Y-%m}"
-        disbursed[month] = disbursed.get(month, Decimal("0.00")) + money(amount)
+        disbursed[month] = disbursed.get(month, ZERO) + money(amount)
     book = overdue_trend(months)
     rows = []
     for month in months:
         outstanding, overdue = book.get(month, (None, None))
         rows.append({"month": month,
-                     "disbursed_amount": _text(disbursed.get(month, Decimal("0.00"))),
+                     "disbursed_amount": _text(disbursed.get(month, ZERO)),
                      "outstanding": _text(outstanding), "overdue_principal": _text(overdue),
                      "overdue_rate": _text(ratio(overdue, outstanding))
                      if outstanding is not None else None})
@@ -129,7 +130,7 @@ def breakdown(filters: Filters) -> dict[str, list[dict]]:
     for product, funder, owner, channel, count, total in sql.reader().execute(stmt):
         for dim, key in (("product", product), ("funder", funder), ("staff", owner),
                          ("channel", channel)):
-            n, amount_sum = sums[dim].get(key, (0, Decimal("0.00")))
+            n, amount_sum = sums[dim].get(key, (0, ZERO))
             sums[dim][key] = (n + count, amount_sum + money(total))
     out = {}
     for dim, groups in sums.items():
@@ -154,7 +155,7 @@ def channel_ranking(filters: Filters, lent: list[dict]) -> list[dict]:
         rows.append({"name": str(name), "applications": taken.get(key, {}).get("applications", 0),
                      "approval_rate": _text(taken.get(key, {}).get("approval_rate")),
                      "loans": lent_by.get(key, {}).get("loans", 0),
-                     "amount": _text(lent_by.get(key, {}).get("amount", Decimal("0.00")))})
+                     "amount": _text(lent_by.get(key, {}).get("amount", ZERO))})
     rows.sort(key=lambda r: (-Decimal(r["amount"]), -r["applications"], r["name"]))
     return rows[:TOP]
 
@@ -169,7 +170,7 @@ def buckets() -> list[dict]:
         .where(Loan.state.in_(OUTSTANDING)), Loan).group_by(bucket))}
     labels = {"current": gettext("Not overdue"), **{k: str(v) for k, v in BUCKET_LABELS.items()}}
     return [{"bucket": name, "label": labels[name], "loans": counts.get(name, (0, 0))[0],
-             "principal": _text(counts.get(name, (0, Decimal("0.00")))[1])}
+             "principal": _text(counts.get(name, (0, ZERO))[1])}
             for name in ["current", *[b[0] for b in BUCKETS]]]
 
 

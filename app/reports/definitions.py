@@ -14,6 +14,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 
+from app.domain.money import ZERO
 from app.intake.transitions import REJECT_REASONS
 from app.models import (
     Application,
@@ -196,7 +197,7 @@ def repayments(f: Filters) -> Table:
         {k: {"early": v["early"]} for k, v in grouped(early, settled_key).items()})
     for values in measures.values():
         for name in ("due", "collected", "on_time", "received"):
-            values.setdefault(name, Decimal("0.00"))
+            values.setdefault(name, ZERO)
         values.setdefault("installments", 0)
         values.setdefault("early", 0)
 

@@ -3,11 +3,10 @@ and paid to channels and staff."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from app.domain.money import ZERO
 from app.models import Application, Commission, ServiceFee
 
 from . import sql
@@ -48,7 +47,7 @@ def income(f: Filters) -> Table:
         {k: {"refunds": v["n"], "refunded": money(v["amount"])} for k, v in refunded.items()})
     for values in measures.values():
         for name in ("charged", "received", "refunded"):
-            values.setdefault(name, Decimal("0.00"))
+            values.setdefault(name, ZERO)
         values.setdefault("fees", 0)
         values.setdefault("refunds", 0)
 
@@ -91,15 +90,14 @@ def commissions(f: Filters) -> Table:
     for channel_id, staff_id in payees:
         kind = _l("Channel") if channel_id is not None else _l("Staff")
         name = channels[channel_id] if channel_id is not None else staff[staff_id]
-        zero = Decimal("0.00")
         rows.append({"key": f"channel-{channel_id}" if channel_id else f"staff-{staff_id}",
                      "group": name, "payee_kind": kind,
-                     "owed": owed.get((channel_id, staff_id), zero),
-                     "paid": paid.get((channel_id, staff_id), zero),
-                     "clawed_back": clawed.get((channel_id, staff_id), zero)})
+                     "owed": owed.get((channel_id, staff_id), ZERO),
+                     "paid": paid.get((channel_id, staff_id), ZERO),
+                     "clawed_back": clawed.get((channel_id, staff_id), ZERO)})
     rows.sort(key=lambda r: (str(r["payee_kind"]), str(r["group"])))
     totals = {"key": None, "group": _l("Total"), "payee_kind": "",
-              **{n: sum((r[n] for r in rows), Decimal("0.00"))
+              **{n: sum((r[n] for r in rows), ZERO)
                  for n in ("owed", "paid", "clawed_back")}}
     return Table(COMMISSION_COLUMNS, rows, totals)
 

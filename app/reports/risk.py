@@ -4,11 +4,11 @@ and the vintage curves."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select, union_all
 
+from app.domain.money import ZERO
 from app.loans import business_today
 from app.models import Installment, Loan
 
@@ -66,10 +66,10 @@ def risk(f: Filters) -> Table:
         {k: {"overdue_amount": money(v["overdue_amount"])}
          for k, v in grouped(late, key).items()})
     for values in measures.values():
-        values.setdefault("overdue_amount", Decimal("0.00"))
+        values.setdefault("overdue_amount", ZERO)
 
     def derive(row):
-        overdue = sum((row[n] for n in names), Decimal("0.00"))
+        overdue = sum((row[n] for n in names), ZERO)
         return {"overdue_principal": overdue,
                 "overdue_rate": ratio(overdue, row["outstanding"]),
                 "par30": ratio(row["b31_60"] + row["b61_90"] + row["b90"], row["outstanding"])}
@@ -121,7 +121,7 @@ def vintage(f: Filters) -> Table:
             .group_by(cohort, went_late))
     cohorts: dict[str, dict] = {}
     for month, late_mob, count, principal in sql.reader().execute(stmt):
-        entry = cohorts.setdefault(month, {"loans": 0, "principal": Decimal("0.00"), "late": {}})
+        entry = cohorts.setdefault(month, {"loans": 0, "principal": ZERO, "late": {}})
         entry["loans"] += count
         entry["principal"] += money(principal)
         if late_mob is not None:
@@ -133,9 +133,9 @@ def vintage(f: Filters) -> Table:
         on_book = (today.year - year) * 12 + today.month - mon
         row = {"key": month, "group": month, "loans": entry["loans"],
                "principal": entry["principal"]}
-        late = Decimal("0.00")
+        late = ZERO
         for mob in range(VINTAGE_MONTHS + 1):
-            late += entry["late"].get(mob, Decimal("0.00"))
+            late += entry["late"].get(mob, ZERO)
             if mob >= 1:
                 row[f"mob{mob}"] = ratio(late, entry["principal"]) if mob <= on_book else None
         rows.append(row)

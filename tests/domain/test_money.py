@@ -1,21 +1,29 @@
-"""Money rounding and amounts in capitals.
+"""Money rounding and amounts in capitals, and app/domain/money.py as the one home of the
+money constants.
 
 The capitals expectations are the brief's hand-worked examples plus the worked examples in the
 PBOC's rules for filling in bills (正确填写票据和结算凭证的基本规定), e.g. ¥1,409.50 ->
 壹仟肆佰零玖元伍角; where those rules allow two forms we print the one named in the test.
 """
 
+import ast
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from app.domain.money import (
     CENT,
+    ZERO,
     amount_in_capitals,
     format_money,
     format_rate,
+    round_money,
+    round_money_half_even,
     to_money,
 )
+
+APP = Path(__file__).resolve().parents[2] / "app"
 
 
 @pytest.mark.parametrize(
@@ -50,6 +58,7 @@ def test_to_money_refuses_non_amounts(value):
 
 def test_cent_and_formatting():
     assert CENT == Decimal("0.01")
+    assert ZERO == 0 and ZERO.as_tuple().exponent == -2  # sums of amounts print "0.00"
     assert format_money(Decimal(100000)) == "100,000.00"
     assert format_rate(Decimal("0.128")) == "12.80%"
     assert format_rate(Decimal(10)) == "1000.00%"
@@ -106,3 +115,41 @@ def test_amount_in_capitals_refuses_negative_huge_and_float():
         amount_in_capitals(Decimal(10) ** 16)
     with pytest.raises(TypeError):
         amount_in_capitals(1.5)
+
+
+
+@pytest.mark.parametrize(
+    ("value", "half_up", "half_even"),
+    [
+        (Decimal("125.125"), Decimal("125.13"), Decimal("125.12")),  # 10,010 x 1.25 %
+        (Decimal("2.665"), Decimal("2.67"), Decimal("2.66")),
+        (Decimal("2.675"), Decimal("2.68"), Decimal("2.68")),
+        (Decimal("-0.005"), Decimal("-0.01"), Decimal("-0.00")),
+        (Decimal("7.1251"), Decimal("7.13"), Decimal("7.13")),  # past the half: both up
+    ],
+)
+def test_the_two_roundings_differ_only_on_an_exact_half_fen(value, half_up, half_even):
+    assert round_money(value) == half_up
+    assert round_money_half_even(value) == half_even
+    assert round_money_half_even(value).as_tuple().exponent == -2
+
+
+def _own_money_constants(path: Path) -> list[str]:
+    """Where ``path`` defines CENT / ZERO or writes Decimal("0.01") / Decimal("0.00")."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id in ("CENT", "ZERO") for t in node.targets):
+            found.append(f"{path.relative_to(APP)}:{node.lineno}")
+        if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Decimal"
+                and node.args and isinstance(node.args[0], ast.Constant)
+                and node.args[0].value in ("0.01", "0.00")):
+            found.append(f"{path.relative_to(APP)}:{node.lineno}")
+    return found
+
+
+def test_money_constants_come_from_app_domain_money_only():
+    modules = [p for p in sorted(APP.rglob("*.py")) if p != APP / "domain" / "money.py"]
+    assert len(modules) > 50
+    assert _own_money_constants(APP / "domain" / "money.py")  # the check does find them
+    assert [hit for p in modules for hit in _own_money_constants(p)] == []
