@@ -139,8 +139,8 @@ def accrued_penalty(principal_due: Decimal, due_date: dt.date,
 def capped_penalty_rate(overdue_rate: Decimal, annual_rate: Decimal,
                         cap: Decimal | None) -> Decimal:
     """The penalty rate charged: the contract's overdue rate, but never so high that the
-    loan's rate and the penalty rate together exceed the legal cap (DESIGN.md; the loan
-    contract says so in its overdue clause)."""
+    loan's rate and the penalty rate together exceed the legal cap (ARCHITECTURE.md,
+    "Overdue"; the loan contract says so in its overdue clause)."""
     if cap is None:
         return overdue_rate
     return max(Decimal(0), min(overdue_rate, cap - annual_rate))

@@ -1,6 +1,6 @@
 """Repayment schedules (等额本息, 等额本金, 先息后本, 一次性还本付息), Decimal to the fen.
 
-Choices beyond DESIGN.md's "Calculation conventions" that callers should know:
+Choices beyond ARCHITECTURE.md's "Repayment schedules" that callers should know:
 
 * A regular period is one calendar month and accrues round(balance x annual / 12) whatever the
   day count.  Only the first period can be irregular; it accrues round(balance x annual x days

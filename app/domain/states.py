@@ -1,4 +1,5 @@
-"""The application life cycle (DESIGN.md): which state may follow which, in one table.
+"""The application life cycle (ARCHITECTURE.md, "Application states"): which state may follow
+which, in one table.
 
 draft → submitted → scoring → under_review → approved | rejected | withdrawn → contracted →
 disbursed → repaying → settled | overdue → written_off.  A reviewer may also return an
