@@ -11,8 +11,9 @@ from app.domain.schedule import Fee, LoanTerms, Method, generate_schedule
 
 
 def test_published_example_100000_with_a_1000_fee():
-    # The PBOC announcement's worked example (ARCHITECTURE.md, "Annualized rate"): 100,000 lent, 1,000 fee at the
-    # start, 12 payments of 8,833.30 -> about 12.80 % a year (effective about 13.58 %).
+    # The PBOC announcement's worked example (ARCHITECTURE.md, "Annualized rate"): 100,000
+    # lent, a 1,000 fee at the start, 12 payments of 8,833.30 -> about 12.80 % a year
+    # (effective about 13.58 %).
     result = annualized_rate(D(99000), [(k, D("8833.30")) for k in range(1, 13)])
     assert result.converged
     assert abs(result.apr - D("0.1280")) < D("0.00005")
