@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from app.domain.i18n import N_
 
@@ -59,13 +59,6 @@ def fen_error(amount: Decimal) -> str | None:
 def round_money(value: Decimal) -> Decimal:
     """Half-up to the fen, for intermediate Decimal results (no type juggling)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def round_money_half_even(value: Decimal) -> Decimal:
-    """Half-even (banker's) to the fen: Decimal's default, which the service fee as quoted
-    and approved has always used (app/intake/).  Kept by name, not silently: booking the
-    fee rounds half-up (round_money), so the two differ on an exact half fen."""
-    return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 def format_money(value: Decimal) -> str:

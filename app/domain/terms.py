@@ -18,6 +18,7 @@ from app.domain.i18n import N_
 from app.domain.money import (
     CENT,
     RATE_PLACES,
+    ZERO,
     format_money,
     format_rate,
     is_amount,
@@ -88,6 +89,12 @@ class ProductLimits:
 
 
 # --- Dates -----------------------------------------------------------------------------------
+
+def service_fee(amount: Decimal, rate: Decimal | None, fixed: Decimal | None) -> Decimal:
+    """The broker's service fee on ``amount``: amount x rate, half-up to the fen, plus the
+    fixed part.  The one rule for what is quoted, approved and booked."""
+    return round_money(amount * (rate or 0)) + (fixed or ZERO)
+
 
 def add_months(d: date, months: int, day: int | None = None) -> date:
     """``d`` moved by ``months`` calendar months, on ``day`` (default d.day) clamped to the

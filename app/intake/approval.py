@@ -14,8 +14,9 @@ from decimal import Decimal
 from flask_babel import gettext
 
 from app.domain import DomainError
-from app.domain.money import ZERO, format_rate, round_money_half_even
+from app.domain.money import ZERO, format_rate
 from app.domain.schedule import Fee, LoanTerms, Method
+from app.domain.terms import service_fee as fee_rule
 from app.loans import business_today
 from app.quotes.pricing import cap_check, price
 
@@ -24,8 +25,7 @@ def service_fee(product, amount: Decimal) -> Decimal:
     """The broker's fee the product charges on ``amount`` (a cost of borrowing)."""
     if product is None:
         return ZERO
-    return round_money_half_even(amount * product.service_fee_rate) + \
-        product.service_fee_fixed
+    return fee_rule(amount, product.service_fee_rate, product.service_fee_fixed)
 
 
 def range_errors(product, amount: Decimal | None, months: int | None,

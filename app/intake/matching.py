@@ -9,8 +9,8 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from app.domain import DomainError
-from app.domain.money import round_money_half_even
 from app.domain.schedule import Fee, LoanTerms, Method
+from app.domain.terms import service_fee
 from app.errors import field_errors
 from app.extensions import db
 from app.loans import business_today
@@ -56,8 +56,7 @@ def quote_for(product: LoanProduct, application, day: dt.date):
     """The product's best price for the application: its lowest rate, its service fee."""
     methods = [m.code for m in sorted(product.methods, key=lambda m: m.sort_order)]
     method = application.method if application.method in methods else methods[0]
-    fee = round_money_half_even(application.amount * product.service_fee_rate) + \
-        product.service_fee_fixed
+    fee = service_fee(application.amount, product.service_fee_rate, product.service_fee_fixed)
     terms = LoanTerms(principal=application.amount, annual_rate=product.min_rate,
                       months=application.months, method=Method(method), start_date=day,
                       fees=(Fee(kind="upfront", amount=fee),) if fee else ())

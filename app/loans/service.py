@@ -28,6 +28,7 @@ from app.domain import DomainError, ErrorCollector
 from app.domain.i18n import N_
 from app.domain.money import ZERO
 from app.domain.schedule import Fee
+from app.domain.terms import service_fee
 from app.extensions import db
 from app.models import Application, Loan, Repayment, ServiceFee
 from app.models.base import utcnow
@@ -40,7 +41,6 @@ from .common import (  # LoanRefused: the screens and the API import it from her
     LoanRefused,
     amount_field,
     check,
-    money,
     refuse,
     refuse_field,
     step,
@@ -76,11 +76,11 @@ def _sync_application(loan: Loan) -> None:
 # -- booking and disbursement ----------------------------------------------------------------
 def fee_for(product, amount: Decimal) -> tuple[str, Decimal | None, Decimal]:
     """The product's service fee rule applied to ``amount``: (basis, rate, amount)."""
+    fee = service_fee(amount, product.service_fee_rate, product.service_fee_fixed)
     if product.service_fee_rate and product.service_fee_rate > 0:
         basis = "percent_approved" if product.fee_due == "approval" else "percent_disbursed"
-        return basis, product.service_fee_rate, money(
-            amount * product.service_fee_rate) + (product.service_fee_fixed or 0)
-    return "fixed", None, money(product.service_fee_fixed or Decimal(0))
+        return basis, product.service_fee_rate, fee
+    return "fixed", None, fee
 
 
 def book(application: Application) -> Loan:

@@ -18,10 +18,9 @@ from app.domain.money import (
     amount_in_capitals,
     format_money,
     format_rate,
-    round_money,
-    round_money_half_even,
     to_money,
 )
+from app.domain.terms import service_fee
 
 APP = Path(__file__).resolve().parents[2] / "app"
 
@@ -119,19 +118,18 @@ def test_amount_in_capitals_refuses_negative_huge_and_float():
 
 
 @pytest.mark.parametrize(
-    ("value", "half_up", "half_even"),
+    ("amount", "rate", "fixed", "fee"),
     [
-        (Decimal("125.125"), Decimal("125.13"), Decimal("125.12")),  # 10,010 x 1.25 %
-        (Decimal("2.665"), Decimal("2.67"), Decimal("2.66")),
-        (Decimal("2.675"), Decimal("2.68"), Decimal("2.68")),
-        (Decimal("-0.005"), Decimal("-0.01"), Decimal("-0.00")),
-        (Decimal("7.1251"), Decimal("7.13"), Decimal("7.13")),  # past the half: both up
+        # 10,010 x 1.25 % = 125.125: half-up to the fen gives 125.13 (half-even would give
+        # 125.12, which the quote used to show while booking charged 125.13).
+        (Decimal("10010.00"), Decimal("0.0125"), Decimal("0.00"), Decimal("125.13")),
+        (Decimal("100000.00"), Decimal("0.008"), Decimal("200.00"), Decimal("1000.00")),
+        (Decimal("5000.00"), None, Decimal("300.00"), Decimal("300.00")),
+        (Decimal("5000.00"), Decimal(0), None, Decimal(0)),
     ],
 )
-def test_the_two_roundings_differ_only_on_an_exact_half_fen(value, half_up, half_even):
-    assert round_money(value) == half_up
-    assert round_money_half_even(value) == half_even
-    assert round_money_half_even(value).as_tuple().exponent == -2
+def test_the_service_fee_is_one_rule_half_up_to_the_fen(amount, rate, fixed, fee):
+    assert service_fee(amount, rate, fixed) == fee
 
 
 def _own_money_constants(path: Path) -> list[str]:
