@@ -206,7 +206,7 @@ class LoanView(LoanDeskModelView):
             rep, created = service.post_repayment(loan, data, current_scope().staff)
         except LoanRefused as refused:
             return self.render_show(loan.id, "repay", _form(), refused)
-        flash(gettext("Repayment of %(amount)s posted.", amount=f"¥{rep.amount:,.2f}")
+        flash(gettext("Repayment of %(amount)s posted.", amount=format_money(rep.amount))
               if created else gettext("This payment was already posted; nothing was "
                                       "added."), "success" if created else "info")
         return self._back(pk)
