@@ -13,6 +13,7 @@ from sqlalchemy.orm.base import NO_VALUE
 from .extensions import db
 from .models import AuditLog
 from .models.base import utcnow
+from .models.enums import AuditAction
 from .scoping import acting_user
 
 
@@ -168,9 +169,9 @@ def _after_flush(session, _context) -> None:
     user = acting_user()
     rows = []
     for action, obj, changes in pending:
-        if action == "create":
+        if action == AuditAction.CREATE:
             changes = _snapshot(obj)
-        elif action != "delete":
+        elif action != AuditAction.DELETE:
             changes = _resolve_foreign_keys(obj, changes)
             if not changes:  # only a relation set to the record it already had
                 continue

@@ -24,6 +24,7 @@ from app.extensions import db
 from app.firm.settings import firm_profile
 from app.models import Contract
 from app.models.base import utcnow
+from app.models.enums import ApplicationState, ContractKind, ContractState
 from app.pdf import cjk_font_path, html_to_pdf, render_pdf
 
 from .numbering import next_number
@@ -112,8 +113,8 @@ def issue(contract: Contract) -> Contract:
         record("transition", "contract", contract.id, {"to": "issued",
                                                        "sha256": contract.sha256})
         application = contract.application
-        if contract.kind == "loan" and application is not None and \
-                application.state == "approved":
+        if contract.kind == ContractKind.LOAN and application is not None and \
+                application.state == ApplicationState.APPROVED:
             # The loan contract issued: the application is contracted, ready to disburse.
             application.state = "contracted"
             record("transition", "application", application.id,
@@ -158,7 +159,7 @@ def settle(contract: Contract) -> Contract:
 
 def new_version(contract: Contract) -> Contract:
     """A change after issue: a new draft version under the same number supersedes the old."""
-    if contract.state not in ("issued", "signed"):
+    if contract.state not in (ContractState.ISSUED, ContractState.SIGNED):
         raise ContractRefused(gettext("Only an issued or signed contract gets a new version; "
                                       "edit the draft instead."))
     successor = Contract(kind=contract.kind, number=f"{contract.number}-V{contract.version + 1}",

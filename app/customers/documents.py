@@ -19,6 +19,7 @@ from app.domain.validators import has_hidden_characters
 from app.extensions import db
 from app.loans import business_today
 from app.models import Consent, Document
+from app.models.enums import ConsentScope, DocumentKind
 
 # The types the firm accepts, recognised by their first bytes, and the names they may carry.
 SIGNATURES = [(b"%PDF-", "application/pdf", {".pdf"}),
@@ -55,7 +56,7 @@ def check_name(filename: str | None) -> str:
 def has_credit_query_consent(customer_id: int, day: dt.date | None = None) -> bool:
     day = day or business_today()  # the firm's calendar, as consents are dated
     return db.session.query(Consent.id).filter(
-        Consent.customer_id == customer_id, Consent.scope == "credit_query",
+        Consent.customer_id == customer_id, Consent.scope == ConsentScope.CREDIT_QUERY,
         Consent.granted_on <= day, Consent.revoked_on.is_(None),
         (Consent.expires_on.is_(None)) | (Consent.expires_on >= day)).first() is not None
 
@@ -80,7 +81,7 @@ def store(stream, filename: str | None, *, customer, application, kind: str,
                                     type=content_type))
     if application is not None and application.customer_id != customer.id:
         raise UploadRefused(gettext("The application belongs to another customer."))
-    if kind == "credit_report" and not has_credit_query_consent(customer.id):
+    if kind == DocumentKind.CREDIT_REPORT and not has_credit_query_consent(customer.id):
         raise UploadRefused(gettext("This customer has no valid consent to a credit-report "
                                     "query; record the consent first."))
     stored_name = uuid.uuid4().hex

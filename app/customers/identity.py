@@ -25,6 +25,7 @@ from app.domain.validators import (
 )
 from app.extensions import db
 from app.models import Customer, Staff
+from app.models.enums import CustomerKind, Gender
 
 
 def identity_errors(kind: str, id_number: str | None, credit_code: str | None,
@@ -35,14 +36,14 @@ def identity_errors(kind: str, id_number: str | None, credit_code: str | None,
     birth or sex that the ID number contradicts.  On an edit, an empty ID number or phone
     means "keep the stored one"."""
     errors: dict[str, str] = {}
-    if kind == "person" and id_number:
+    if kind == CustomerKind.PERSON and id_number:
         if (problem := id_number_error(id_number)) is not None:
             errors["id_number"] = gettext(problem)
         else:
             errors.update(_agreement_errors(id_number, birth_date, gender))
-    elif kind == "person" and creating:
+    elif kind == CustomerKind.PERSON and creating:
         errors["id_number"] = gettext("A person needs an ID number.")
-    if kind == "enterprise":
+    if kind == CustomerKind.ENTERPRISE:
         if not credit_code:
             errors["credit_code"] = gettext("An enterprise needs its unified social credit code.")
         elif (problem := credit_code_error(credit_code)) is not None:
@@ -59,7 +60,7 @@ def identity_errors(kind: str, id_number: str | None, credit_code: str | None,
         owner = _existing_owner(column, search_hash(value), own_id)
         if owner is not None:
             errors[field] = owner
-    if kind == "enterprise" and credit_code and "credit_code" not in errors:
+    if kind == CustomerKind.ENTERPRISE and credit_code and "credit_code" not in errors:
         owner = _existing_owner(Customer.credit_code, credit_code.strip().upper(), own_id)
         if owner is not None:
             errors["credit_code"] = owner
@@ -73,8 +74,8 @@ def _agreement_errors(id_number: str, birth_date, gender) -> dict[str, str]:
     if isinstance(birth_date, dt.date) and birth_date != born:
         errors["birth_date"] = gettext(
             "The ID number gives %(date)s as the date of birth.", date=born.isoformat())
-    if gender in ("M", "F") and gender != sex:
-        errors["gender"] = gettext("The ID number is a man's.") if sex == "M" else gettext(
+    if gender in (Gender.MALE, Gender.FEMALE) and gender != sex:
+        errors["gender"] = gettext("The ID number is a man's.") if sex == Gender.MALE else gettext(
             "The ID number is a woman's.")
     return errors
 
@@ -131,7 +132,8 @@ def normalise_identity(customer: Customer) -> None:
         customer.name = normalize_name(customer.name)
     if customer.id_number:
         customer.id_number = normalize_id_number(customer.id_number)
-        facts = id_number_facts(customer.id_number) if customer.kind == "person" else None
+        facts = (id_number_facts(customer.id_number) if customer.kind == CustomerKind.PERSON
+                 else None)
         if facts is not None:  # what the ID number states fills what was left empty
             customer.birth_date = customer.birth_date or facts[0]
             customer.gender = customer.gender or facts[1]

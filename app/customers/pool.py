@@ -14,6 +14,7 @@ from app.extensions import db
 from app.firm.settings import firm_setting_int
 from app.models import Application, AuditLog, Customer, Loan
 from app.models.base import utcnow
+from app.models.enums import CustomerStatus, LoanState
 
 CLAIM = "claimed from the public pool"
 
@@ -24,10 +25,10 @@ def release_idle(now: dt.datetime | None = None) -> int:
     now = now or utcnow()
     cutoff = now - dt.timedelta(days=firm_setting_int("pool.idle_days", 30))
     busy = select(Application.customer_id).where(Application.state.in_(IN_PROGRESS))
-    borrowing = select(Loan.customer_id).where(Loan.state.in_(("pending", "active",
-                                                               "overdue")))
+    borrowing = select(Loan.customer_id).where(Loan.state.in_((LoanState.PENDING, LoanState.ACTIVE,
+                                                               LoanState.OVERDUE)))
     idle = db.session.scalars(select(Customer).where(
-        Customer.owner_id.is_not(None), Customer.status == "lead",
+        Customer.owner_id.is_not(None), Customer.status == CustomerStatus.LEAD,
         Customer.id.not_in(borrowing),
         or_(Customer.last_followup_at < cutoff,
             and_(Customer.last_followup_at.is_(None), Customer.created_at < cutoff)),

@@ -11,6 +11,7 @@ from app.customers.pool import claim, claims_today
 from app.extensions import db
 from app.firm.settings import firm_setting_int
 from app.models import Customer
+from app.models.enums import CustomerStatus
 from app.scoping import current_scope
 from app.sensitive import masked
 
@@ -26,7 +27,7 @@ class PoolView(BaseView):
     def _query(self):
         scope = current_scope()
         query = select(Customer).where(Customer.owner_id.is_(None),
-                                       Customer.status != "blacklisted")
+                                       Customer.status != CustomerStatus.BLACKLISTED)
         if not scope.unrestricted:
             if scope.staff is None:
                 return None

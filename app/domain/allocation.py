@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from app.domain import DomainError
 from app.domain.i18n import N_
@@ -23,6 +24,13 @@ from app.domain.money import CENT, ZERO, round_money
 
 PARTS = ("penalty", "fee", "interest", "principal")
 DEFAULT_ORDER = PARTS
+
+
+class Strategy(StrEnum):
+    """Vertical or horizontal (the module docstring); a product stores these codes."""
+
+    VERTICAL = "vertical"
+    HORIZONTAL = "horizontal"
 
 
 @dataclass(frozen=True)
@@ -56,14 +64,14 @@ def _check(amount: Decimal, order: Sequence[str]) -> None:
 
 
 def allocate(amount: Decimal, dues: Sequence[Due], order: Sequence[str] = DEFAULT_ORDER,
-             strategy: str = "vertical") -> list[Allocation]:
+             strategy: str = Strategy.VERTICAL) -> list[Allocation]:
     """Apply ``amount`` to ``dues``; the allocations always add up to ``amount``."""
     _check(amount, order)
-    if strategy not in ("vertical", "horizontal"):
+    if strategy not in tuple(Strategy):
         raise DomainError.single("strategy", N_("Unknown allocation strategy %(s)s."),
                                  s=strategy)
     oldest_first = sorted(dues, key=lambda d: (d.due_date, d.key))
-    slots = ([(d, p) for d in oldest_first for p in order] if strategy == "vertical"
+    slots = ([(d, p) for d in oldest_first for p in order] if strategy == Strategy.VERTICAL
              else [(d, p) for p in order for d in oldest_first])
     left = amount
     allocations: list[Allocation] = []

@@ -11,6 +11,7 @@ from app.domain.states import IN_PROGRESS
 from app.extensions import db
 from app.loans import business_today
 from app.models import Application
+from app.models.enums import CustomerStatus
 from app.permissions import refuse
 
 
@@ -25,7 +26,7 @@ def intake_refusal(application: Application, creating: bool) -> str | None:
     customer = application.customer
     if not creating:
         return None
-    if customer is not None and customer.status == "blacklisted":
+    if customer is not None and customer.status == CustomerStatus.BLACKLISTED:
         return gettext("The customer is blacklisted: %(reason)s",
                        reason=customer.blacklist_reason or "")
     if customer is not None:

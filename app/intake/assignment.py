@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Application, Staff
+from app.models.enums import ApplicationState
 
-OPEN_REVIEW = ("submitted", "scoring", "under_review")
+OPEN_REVIEW = (ApplicationState.SUBMITTED, ApplicationState.SCORING, ApplicationState.UNDER_REVIEW)
 
 
 def reviewers_of(branch_id: int) -> list[Staff]:

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.loans import business_today
 from app.models import AssessmentFactor, CreditAssessment, Scorecard
 from app.models.application import factor_value_text
+from app.models.enums import CustomerKind, CustomerStatus
 
 MIN_AGE, MAX_AGE = 18, 65  # a firm-wide floor and ceiling; products narrow them further
 
@@ -67,17 +68,17 @@ def applicant_values(customer, application, day: dt.date) -> dict[str, Decimal |
         "inquiries_6m": num(customer.inquiries_6m),
         "existing_loans": num(customer.existing_loans),
         "business_age_years": num(customer.business_age_years)
-        if customer.kind == "enterprise" else None,
+        if customer.kind == CustomerKind.ENTERPRISE else None,
     }
 
 
 def hard_rules(customer, application, day: dt.date) -> list[tuple[str, dict]]:
     """Rules that reject before any score: (msgid, params) for each one broken."""
     broken: list[tuple[str, dict]] = []
-    if customer.status == "blacklisted":
+    if customer.status == CustomerStatus.BLACKLISTED:
         broken.append((N_("The customer is blacklisted: %(reason)s"),
                        {"reason": customer.blacklist_reason or ""}))
-    if customer.kind == "person":
+    if customer.kind == CustomerKind.PERSON:
         if not customer.id_number or id_number_error(customer.id_number) is not None:
             broken.append((N_("The customer's ID number is not valid."), {}))
         age = age_on(customer.birth_date, day)

@@ -20,7 +20,7 @@ from app.editing import EditLocked, check_edit
 from app.extensions import db
 from app.loans.service import LoanRefused, book
 from app.models import Application, Decision, Loan, LoanProduct
-from app.models.enums import RepaymentMethod
+from app.models.enums import ApplicationState, RepaymentMethod
 from app.permissions import MODEL_VIEW_METHODS
 from app.scoping import current_scope
 from app.views.base import READ_ONLY, LoanDeskModelView, ModelInterface
@@ -111,8 +111,8 @@ class ApplicationView(LoanDeskModelView):
             can_review=can_review,
             can_book=sm.has_access("can_write", "Loan"),
             loan=db.session.scalar(select(Loan).where(Loan.application_id == item.id)),
-            checklist=submission_checks(item) if item.state == "draft" else None,
-            terms=decision_terms(item) if can_review and item.state == "under_review"
+            checklist=submission_checks(item) if item.state == ApplicationState.DRAFT else None,
+            terms=decision_terms(item) if can_review and item.state == ApplicationState.UNDER_REVIEW
             else None,
             sent_form=form, sent=values or {}, sent_errors=errors or {},
             reject_reasons=REJECT_REASONS,
@@ -134,7 +134,8 @@ class ApplicationView(LoanDeskModelView):
             transition(item, to, data)
         except TransitionRefused as refused:
             flash(str(refused), "danger")
-            if to in ("approved", "rejected", "draft", "submitted"):
+            if to in (ApplicationState.APPROVED, ApplicationState.REJECTED, ApplicationState.DRAFT,
+                      ApplicationState.SUBMITTED):
                 # The form keeps what was typed; the reasons stand beside their fields.
                 errors = dict(refused.errors)
                 if "annual_rate" in errors:
@@ -144,7 +145,7 @@ class ApplicationView(LoanDeskModelView):
             if details:
                 flash(details, "danger")
         else:
-            if to == "submitted" and item.state == "rejected":
+            if to == ApplicationState.SUBMITTED and item.state == ApplicationState.REJECTED:
                 # A hard rule (blacklist, invalid ID, age): a rejection, shown as one.
                 decision = max(item.decisions, key=lambda d: d.id, default=None)
                 flash(gettext("The application was rejected at submission: %(reason)s",

@@ -43,8 +43,9 @@ GUARDS = {
     "draft": ("Application", "can_review"),  # returned for more documents
 }
 # Later stages are taken by their own actions (contract, disbursement, repayments).
-LATER = {"scoring", "under_review", "contracted", "disbursed", "repaying", "settled",
-         "overdue", "written_off"}
+LATER = {ApplicationState.SCORING, ApplicationState.UNDER_REVIEW, ApplicationState.CONTRACTED,
+         ApplicationState.DISBURSED, ApplicationState.REPAYING, ApplicationState.SETTLED,
+         ApplicationState.OVERDUE, ApplicationState.WRITTEN_OFF}
 REJECT_REASONS = {
     "high_dti": _l("Debt-to-income too high"), "bad_credit": _l("Poor credit history"),
     "insufficient_income": _l("Income insufficient"),
@@ -84,8 +85,9 @@ def transition(application: Application, to: str, data: dict | None = None) -> A
         raise TransitionRefused(gettext("You are not allowed to move an application to "
                                         "%(to)s.", to=state_label(to)))
     staff = current_scope().staff
-    if to in ("approved", "rejected", "draft") and application.reviewer_id not in (
-            None, getattr(staff, "id", None)) and not current_scope().unrestricted:
+    if to in (ApplicationState.APPROVED, ApplicationState.REJECTED, ApplicationState.DRAFT) \
+            and application.reviewer_id not in (None, getattr(staff, "id", None)) \
+            and not current_scope().unrestricted:
         raise TransitionRefused(gettext("This application is assigned to another reviewer."))
     try:
         {"submitted": _submit, "withdrawn": _withdraw, "approved": _approve,

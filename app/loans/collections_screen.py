@@ -16,7 +16,7 @@ from app.domain.allocation import bucket
 from app.domain.validators import mask_phone
 from app.extensions import db
 from app.models import FollowUp, Installment, Loan
-from app.models.enums import ContactMethod, ContactOutcome
+from app.models.enums import ContactMethod, ContactOutcome, InstallmentState, LoanState
 from app.scoping import current_scope, scoped
 from app.sensitive import masked
 
@@ -55,10 +55,11 @@ class CollectionsView(BaseView):
         show = args.get("show", "all")
         page = args.get("page", "0")
         page = int(page) if page.isdigit() and int(page) < 10_000 else 0
-        condition = [Installment.state.in_(("due", "partial", "overdue")),
-                     Loan.state.in_(("active", "overdue"))]
+        condition = [Installment.state.in_((InstallmentState.DUE, InstallmentState.PARTIAL,
+                                          InstallmentState.OVERDUE)),
+                     Loan.state.in_((LoanState.ACTIVE, LoanState.OVERDUE))]
         if show == "overdue":
-            condition.append(Installment.state == "overdue")
+            condition.append(Installment.state == InstallmentState.OVERDUE)
         elif show == "soon":
             condition += [Installment.due_date >= today,
                           Installment.due_date <= today + dt.timedelta(days=days)]

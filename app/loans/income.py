@@ -20,6 +20,7 @@ from app.extensions import db
 from app.firm.settings import firm_setting_int
 from app.models import Commission, CommissionBatch, Loan, ServiceFee
 from app.models.base import utcnow
+from app.models.enums import BatchState, CommissionBasis, CommissionState, ServiceFeeState
 from app.quotes.parse import _date
 
 from . import business_today
@@ -35,11 +36,11 @@ def receive_fee(fee: ServiceFee, data: dict, today: dt.date | None = None) -> Se
         errs.add("received_on", N_("The date cannot be in the future."))
     check(errs)
     with step():
-        if fee.state != "charged":
+        if fee.state != ServiceFeeState.CHARGED:
             raise LoanRefused(gettext("Only a charged fee can be received."))
         fee.state, fee.received_on = "received", on
         for commission in fee_commissions(fee):
-            if commission.state == "pending":
+            if commission.state == CommissionState.PENDING:
                 commission.state = "payable"
                 commission.payable_on = on + dt.timedelta(days=commission.settle_days)
         record("transition", "service_fee", fee.id, {"to": "received",
@@ -63,7 +64,7 @@ def refund_fee(fee: ServiceFee, data: dict, today: dt.date | None = None) -> Ser
         errs.add("refunded_on", N_("The date cannot be in the future."))
     check(errs)
     with step():
-        if fee.state != "received":
+        if fee.state != ServiceFeeState.RECEIVED:
             raise LoanRefused(gettext("Only a received fee can be refunded."))
         fee.state, fee.refunded_on = "refunded", on
         fee.refund_amount, fee.refund_reason = amount, reason
@@ -85,7 +86,7 @@ def create_commissions(loan: Loan, fee: ServiceFee | None) -> list[Commission]:
     the rule that made it (basis, rate, base amount) so every figure is traceable."""
     made = []
     application = loan.application
-    received = fee is not None and fee.state == "received"
+    received = fee is not None and fee.state == ServiceFeeState.RECEIVED
     payees = []
     channel = application.channel if application is not None else None
     if channel is not None and channel.commission_rate > 0:
@@ -96,7 +97,7 @@ def create_commissions(loan: Loan, fee: ServiceFee | None) -> list[Commission]:
         payees.append(({"staff": owner}, owner.commission_basis, owner.commission_rate,
                        firm_setting_int("commission.staff_settle_days", 30, minimum=0)))
     for payee, basis, rate, settle_days in payees:
-        base = (fee.amount if fee is not None else Decimal(0)) if basis == "fee" \
+        base = (fee.amount if fee is not None else Decimal(0)) if basis == CommissionBasis.FEE \
             else loan.disbursed_amount
         commission = Commission(
             loan=loan, service_fee=fee, basis=basis, rate=rate, base_amount=base,
@@ -110,7 +111,7 @@ def create_commissions(loan: Loan, fee: ServiceFee | None) -> list[Commission]:
 
 
 def _claw(commission: Commission, on: dt.date, reason: str) -> None:
-    if commission.state == "clawed_back":
+    if commission.state == CommissionState.CLAWED_BACK:
         return
     commission.state, commission.clawed_back_on = "clawed_back", on
     commission.clawback_reason = reason[:255]
@@ -126,7 +127,7 @@ def clawback_early_settlement(loan: Loan) -> None:
     days = (loan.settled_on - loan.disbursed_on).days
     staff_window = firm_setting_int("commission.staff_clawback_days", 90, minimum=0)
     for commission in db.session.scalars(select(Commission).where(
-            Commission.loan_id == loan.id, Commission.state != "clawed_back")):
+            Commission.loan_id == loan.id, Commission.state != CommissionState.CLAWED_BACK)):
         window = commission.channel.clawback_days if commission.channel else staff_window
         if days <= window:
             _claw(commission, loan.settled_on, gettext(
@@ -136,7 +137,7 @@ def clawback_early_settlement(loan: Loan) -> None:
 
 def clawback_first_default(loan: Loan, on: dt.date, days: int) -> None:
     for commission in db.session.scalars(select(Commission).where(
-            Commission.loan_id == loan.id, Commission.state != "clawed_back")):
+            Commission.loan_id == loan.id, Commission.state != CommissionState.CLAWED_BACK)):
         _claw(commission, on, gettext(
             "First installment unpaid %(days)s days after its due date.", days=days))
 
@@ -150,7 +151,7 @@ def create_batch(until: Any, created_by=None, today: dt.date | None = None) -> C
     check(errs)
     with step():
         payable = list(db.session.scalars(select(Commission).where(
-            Commission.state == "payable", Commission.payable_on <= day,
+            Commission.state == CommissionState.PAYABLE, Commission.payable_on <= day,
             Commission.batch_id.is_(None)).order_by(Commission.id)))
         if not payable:
             raise LoanRefused(gettext("No commission is payable by %(date)s.",
@@ -177,11 +178,11 @@ def confirm_batch(batch: CommissionBatch, paid_on: Any, confirmed_by=None,
         errs.add("paid_on", N_("The date cannot be in the future."))
     check(errs)
     with step():
-        if batch.state != "draft":
+        if batch.state != BatchState.DRAFT:
             raise LoanRefused(gettext("This batch is already confirmed."))
         total = Decimal(0)
         for commission in batch.commissions:
-            if commission.state == "payable":
+            if commission.state == CommissionState.PAYABLE:
                 commission.state, commission.paid_on = "paid", day
                 total += commission.amount
             else:  # clawed back while the batch waited: not paid

@@ -26,6 +26,7 @@ from app.extensions import db
 from app.firm.settings import firm_setting_int
 from app.models import Commission, Installment, JobRun, Loan, RepaymentAllocation
 from app.models.base import utcnow
+from app.models.enums import AllocationPart, CommissionState, InstallmentState, JobState, LoanState
 
 from . import business_today
 from .income import clawback_first_default
@@ -35,14 +36,14 @@ from .service import _sync_application
 
 log = logging.getLogger("loandesk.daily")
 JOB = "daily"
-OPEN_STATES = ("due", "partial", "overdue")
+OPEN_STATES = (InstallmentState.DUE, InstallmentState.PARTIAL, InstallmentState.OVERDUE)
 
 
 def _needs_work(day: dt.date):
     late = exists().where(Installment.loan_id == Loan.id, Installment.due_date < day,
                           Installment.state.in_(OPEN_STATES))
-    return select(Loan.id).where(Loan.state.in_(("active", "overdue")), or_(
-        late, Loan.state == "overdue", Loan.customer_credit > 0))
+    return select(Loan.id).where(Loan.state.in_((LoanState.ACTIVE, LoanState.OVERDUE)), or_(
+        late, Loan.state == LoanState.OVERDUE, Loan.customer_credit > 0))
 
 
 def _history(loan_ids: list[int]) -> dict[int, dict[int, list]]:
@@ -52,7 +53,8 @@ def _history(loan_ids: list[int]) -> dict[int, dict[int, list]]:
         select(Installment.loan_id, Installment.n, RepaymentAllocation.applied_on,
                RepaymentAllocation.amount)
         .join(RepaymentAllocation, RepaymentAllocation.installment_id == Installment.id)
-        .where(Installment.loan_id.in_(loan_ids), RepaymentAllocation.part == "principal",
+        .where(Installment.loan_id.in_(loan_ids),
+               RepaymentAllocation.part == AllocationPart.PRINCIPAL,
                Installment.state.in_(OPEN_STATES)))
     for loan_id, n, applied_on, amount in rows:
         if applied_on is not None:
@@ -75,7 +77,7 @@ def _work_loan(loan: Loan, day: dt.date, rate: Decimal, history: dict, fpd_days:
     if (loan.state, loan.days_past_due) != before:
         stats["loans_changed"] += 1
     first = ledger.rows.get(1)
-    defaulted = first is not None and first.state == "overdue" and \
+    defaulted = first is not None and first.state == InstallmentState.OVERDUE and \
         first.days_past_due >= fpd_days
     if defaulted and loan.id in with_commission:
         clawback_first_default(loan, day, first.days_past_due)
@@ -91,13 +93,13 @@ def run_daily(day: dt.date | None = None, *, force: bool = False, batch_size: in
     name = JOB if loan_ids is None else f"{JOB}:{min(loan_ids, default=0)}-" \
         f"{max(loan_ids, default=0)}"[:32]
     run = db.session.scalar(select(JobRun).where(JobRun.job == name, JobRun.run_date == day))
-    if run is not None and run.state == "done" and not force:
+    if run is not None and run.state == JobState.DONE and not force:
         log.info("daily %s: already done at %s; nothing to do", day, run.finished_at)
         return json.loads(run.stats or "{}")
     if run is None:
         run = JobRun(job=name, run_date=day, state="running", last_key=0)
         db.session.add(run)
-    elif run.state != "running" or force:
+    elif run.state != JobState.RUNNING or force:
         if force:
             run.last_key = 0
         run.state = "running"
@@ -122,7 +124,7 @@ def run_daily(day: dt.date | None = None, *, force: bool = False, batch_size: in
                                        .order_by(Loan.id)).all()
             history = _history(ids)
             with_commission = set(db.session.scalars(select(Commission.loan_id).where(
-                Commission.loan_id.in_(ids), Commission.state != "clawed_back")))
+                Commission.loan_id.in_(ids), Commission.state != CommissionState.CLAWED_BACK)))
             # One write per batch: no flush before each query of the per-loan work.
             with db.session.no_autoflush:
                 for loan in loans:

@@ -53,6 +53,13 @@ from app.domain.schedule import (
 )
 from app.extensions import db
 from app.models import Installment, Loan, Repayment, RepaymentAllocation
+from app.models.enums import (
+    AllocationPart,
+    InstallmentState,
+    LoanState,
+    PrepaymentMode,
+    SettlementInterest,
+)
 
 PARTS = ("penalty", "fee", "interest", "principal")
 CLOSED = ("paid", "cancelled", "written_off")
@@ -67,7 +74,7 @@ def total_owed(row: Installment) -> Decimal:
 
 
 def basis_of(loan: Loan) -> int:
-    return 365 if loan.day_count == "actual/365" else 360
+    return 365 if loan.day_count == DayCount.ACT_365 else 360
 
 
 def loan_terms(loan: Loan, start: dt.date, first_due: dt.date | None = None) -> LoanTerms:
@@ -123,7 +130,8 @@ class Ledger:
             select(RepaymentAllocation.installment_id, RepaymentAllocation.applied_on,
                    func.sum(RepaymentAllocation.amount))
             .join(Repayment, Repayment.id == RepaymentAllocation.repayment_id)
-            .where(Repayment.loan_id == self.loan.id, RepaymentAllocation.part == "principal")
+            .where(Repayment.loan_id == self.loan.id,
+                   RepaymentAllocation.part == AllocationPart.PRINCIPAL)
             .group_by(RepaymentAllocation.installment_id, RepaymentAllocation.applied_on))
         for installment_id, applied_on, amount in rows:
             if installment_id in by_id and amount and applied_on is not None:
@@ -131,11 +139,12 @@ class Ledger:
 
     # -- views of the schedule -------------------------------------------------------------
     def active(self) -> list[Installment]:
-        return sorted((r for r in self.rows.values() if r.state != "cancelled"),
+        return sorted((r for r in self.rows.values() if r.state != InstallmentState.CANCELLED),
                       key=lambda r: r.n)
 
     def open_rows(self) -> list[Installment]:
-        return [r for r in self.active() if total_owed(r) > 0 and r.state != "written_off"]
+        return [r for r in self.active()
+                if total_owed(r) > 0 and r.state != InstallmentState.WRITTEN_OFF]
 
     def due_rows(self, on: dt.date) -> list[Installment]:
         return [r for r in self.open_rows() if r.due_date <= on]
@@ -151,7 +160,8 @@ class Ledger:
     # -- penalty interest ------------------------------------------------------------------
     def accrue(self, as_of: dt.date) -> None:
         for row in self.active():
-            if row.due_date < as_of and row.principal > 0 and row.state != "written_off" \
+            if row.due_date < as_of and row.principal > 0 \
+                    and row.state != InstallmentState.WRITTEN_OFF \
                     and row.paid_principal < row.principal:
                 penalty = accrued_penalty(row.principal, row.due_date, self.history[row.n],
                                           self.rate, as_of, self.basis)
@@ -190,7 +200,7 @@ class Ledger:
                 rep.allocations.append(RepaymentAllocation(
                     installment=row, part=part, amount=take, applied_on=on))
                 setattr(row, "paid_" + part, getattr(row, "paid_" + part) + take)
-                if part == "principal":
+                if part == AllocationPart.PRINCIPAL:
                     self.history[row.n].append((on, take))
                 sources[i][1] -= take
                 need -= take
@@ -200,14 +210,14 @@ class Ledger:
 
     @staticmethod
     def credit_of(rep: Repayment) -> Decimal:
-        return rep.amount - sum((a.amount for a in rep.allocations if a.part != "credit"),
-                                ZERO)
+        return rep.amount - sum(
+            (a.amount for a in rep.allocations if a.part != AllocationPart.CREDIT), ZERO)
 
     @staticmethod
     def sync_credit(rep: Repayment) -> None:
         """Keep one ``credit`` allocation holding whatever of ``rep`` is not applied."""
         credit = Ledger.credit_of(rep)
-        rows = [a for a in rep.allocations if a.part == "credit"]
+        rows = [a for a in rep.allocations if a.part == AllocationPart.CREDIT]
         for extra in rows[1:]:
             rep.allocations.remove(extra)
         if credit > 0:
@@ -239,11 +249,11 @@ class Ledger:
 
     def interest_to(self, row: Installment, on: dt.date, balance: Decimal) -> Decimal:
         """Interest the current installment owes if the loan is repaid on ``on``."""
-        if self.loan.settlement_interest == "full_period":
+        if self.loan.settlement_interest == SettlementInterest.FULL_PERIOD:
             accrued = row.interest
         else:
             start = self.period_start(row)
-            days = (days_360(start, on) if self.loan.day_count == "30/360"
+            days = (days_360(start, on) if self.loan.day_count == DayCount.THIRTY_360
                     else (on - start).days)
             accrued = min(row.interest, round_money(balance * self.loan.annual_rate
                                                     * max(days, 0) / self.basis))
@@ -277,7 +287,7 @@ class Ledger:
         if method == Method.BULLET or not future:
             raise DomainError.single("prepayment", N_(
                 "A bullet loan is repaid early only in full: post the payoff amount."))
-        if rep.prepayment == "shorten_term" and method == Method.INTEREST_ONLY:
+        if rep.prepayment == PrepaymentMode.SHORTEN_TERM and method == Method.INTEREST_ONLY:
             raise DomainError.single("prepayment", N_(
                 "An interest-only loan repays its principal at maturity, so a prepayment "
                 "cannot shorten it: choose lower installments."))
@@ -299,7 +309,7 @@ class Ledger:
         self.spend([[rep, left]], [current], on)
         new_balance = balance - current.principal
         months = len(future)
-        if rep.prepayment == "shorten_term":
+        if rep.prepayment == PrepaymentMode.SHORTEN_TERM:
             months = self._shortened(new_balance, regular_total, len(future), method)
         grace = max(0, self.loan.grace_months - current.n)
         terms = LoanTerms(principal=new_balance, annual_rate=self.loan.annual_rate,
@@ -368,7 +378,7 @@ class Ledger:
         self.accrue(today)
         worst = 0
         for row in self.active():
-            if row.state == "written_off":
+            if row.state == InstallmentState.WRITTEN_OFF:
                 row.days_past_due = row.max_dpd = max(0, (today - row.due_date).days)
                 continue
             if total_owed(row) <= 0:
@@ -386,9 +396,9 @@ class Ledger:
         active = self.active()
         loan.outstanding_principal = sum((r.principal - r.paid_principal for r in active), ZERO)
         loan.days_past_due = worst
-        if loan.state == "written_off":
+        if loan.state == LoanState.WRITTEN_OFF:
             return
-        if active and all(r.state == "paid" for r in active):
+        if active and all(r.state == InstallmentState.PAID for r in active):
             loan.state = "settled"
             loan.settled_on = max(r.paid_on for r in active if r.paid_on)
         else:
@@ -415,11 +425,11 @@ class Ledger:
     def balances(self, today: dt.date, credit: Decimal) -> dict:
         """What the loan owes on ``today`` (computed, nothing stored)."""
         active = self.active()
-        due = [r for r in active if r.due_date <= today and r.state != "written_off"]
+        due = [r for r in active if r.due_date <= today and r.state != InstallmentState.WRITTEN_OFF]
         penalty = sum((self.penalty_as_of(r, today) - r.paid_penalty for r in due), ZERO)
         dpd = max([(today - r.due_date).days for r in due
                    if total_owed(r) > 0 and r.due_date < today] or [0])
-        open_loan = self.loan.state in ("active", "overdue")
+        open_loan = self.loan.state in (LoanState.ACTIVE, LoanState.OVERDUE)
         return {
             "outstanding_principal": sum((r.principal - r.paid_principal for r in active),
                                          ZERO),
@@ -474,5 +484,5 @@ def credit_total(loan: Loan) -> Decimal:
     value = db.session.scalar(
         select(func.sum(RepaymentAllocation.amount))
         .join(Repayment, Repayment.id == RepaymentAllocation.repayment_id)
-        .where(Repayment.loan_id == loan.id, RepaymentAllocation.part == "credit"))
+        .where(Repayment.loan_id == loan.id, RepaymentAllocation.part == AllocationPart.CREDIT))
     return Decimal(value or 0).quantize(CENT)

@@ -33,11 +33,12 @@ from app.firm.settings import firm_setting
 from app.i18n import firm_default_locale, format_day, format_money
 from app.models import Customer, Installment, Loan, Reminder, ReminderAttempt
 from app.models.base import utcnow
+from app.models.enums import InstallmentState, LoanState, ReminderKind, ReminderState
 
 from . import business_now
 
 log = logging.getLogger("loandesk.reminders")
-OPEN = ("due", "partial", "overdue")
+OPEN = (InstallmentState.DUE, InstallmentState.PARTIAL, InstallmentState.OVERDUE)
 
 
 def _days(key: str, default: str) -> list[int]:
@@ -55,7 +56,7 @@ def _owed(row) -> object:
 def message(row, kind: str, firm: str) -> str:
     """The reminder text; ``row`` has n, due_date, days_past_due, the amounts, ``name`` (the
     customer's) and ``number`` (the loan's)."""
-    if kind == "before_due":
+    if kind == ReminderKind.BEFORE_DUE:
         return gettext(
             "[%(firm)s] Dear %(name)s, installment %(n)s of your loan %(loan)s, %(amount)s, "
             "is due on %(date)s. Please make sure your account can be debited.",
@@ -101,7 +102,8 @@ def queue_reminders(day: dt.date, loan_ids: list[int] | None = None) -> dict:
     # queued reminders, not the history of paid installments).
     closed = exists().where(Installment.id == Reminder.installment_id,
                             Installment.state.not_in(OPEN))
-    result = db.session.execute(update(Reminder).where(Reminder.state == "queued", closed)
+    result = db.session.execute(update(Reminder)
+                                .where(Reminder.state == ReminderState.QUEUED, closed)
                                 .values(state="cancelled", last_error="paid before sending"),
                                 execution_options={"synchronize_session": False})
     stats["reminders_cancelled"] = result.rowcount or 0
@@ -119,7 +121,8 @@ def _candidates(day, before, overdue, loan_ids):
                Customer.phone.is_not(None).label("has_phone"))
     base = (select(*columns).join(Loan, Loan.id == Installment.loan_id)
             .join(Customer, Customer.id == Loan.customer_id)
-            .where(Installment.state.in_(OPEN), Loan.state.in_(("active", "overdue"))))
+            .where(Installment.state.in_(OPEN),
+                   Loan.state.in_((LoanState.ACTIVE, LoanState.OVERDUE))))
     if loan_ids is not None:
         base = base.where(Installment.loan_id.in_(loan_ids))
     if before:
@@ -129,7 +132,7 @@ def _candidates(day, before, overdue, loan_ids):
             until = (row.due_date - day).days
             yield row, "before_due", -min(n for n in before if n >= until)
     if overdue:
-        for row in db.session.execute(base.where(Installment.state == "overdue",
+        for row in db.session.execute(base.where(Installment.state == InstallmentState.OVERDUE,
                                                  Installment.days_past_due >= min(overdue))):
             yield row, "overdue", max(n for n in overdue if n <= row.days_past_due)
 
@@ -234,7 +237,7 @@ def send_due(now: dt.datetime | None = None, channels: dict | None = None,
     most = int(firm_setting("reminder.max_attempts", "5"))
     clock = utcnow()
     due = db.session.scalars(
-        select(Reminder).where(Reminder.state == "queued",
+        select(Reminder).where(Reminder.state == ReminderState.QUEUED,
                                Reminder.scheduled_on <= now.date(),
                                (Reminder.next_attempt_at.is_(None))
                                | (Reminder.next_attempt_at <= clock))

@@ -32,7 +32,14 @@ from app.domain.terms import service_fee
 from app.extensions import db
 from app.models import Application, Loan, Repayment, ServiceFee
 from app.models.base import utcnow
-from app.models.enums import LoanState, PrepaymentMode
+from app.models.enums import (
+    ApplicationState,
+    DecisionOutcome,
+    FeeEvent,
+    InstallmentState,
+    LoanState,
+    PrepaymentMode,
+)
 from app.quotes.parse import _choice, _date
 from app.quotes.pricing import price
 
@@ -78,19 +85,20 @@ def fee_for(product, amount: Decimal) -> tuple[str, Decimal | None, Decimal]:
     """The product's service fee rule applied to ``amount``: (basis, rate, amount)."""
     fee = service_fee(amount, product.service_fee_rate, product.service_fee_fixed)
     if product.service_fee_rate and product.service_fee_rate > 0:
-        basis = "percent_approved" if product.fee_due == "approval" else "percent_disbursed"
+        basis = ("percent_approved" if product.fee_due == FeeEvent.APPROVAL
+                 else "percent_disbursed")
         return basis, product.service_fee_rate, fee
     return "fixed", None, fee
 
 
 def book(application: Application) -> Loan:
     """A pending loan on the approved terms, with its service fee charged per the product."""
-    if application.state not in ("approved", "contracted"):
+    if application.state not in (ApplicationState.APPROVED, ApplicationState.CONTRACTED):
         raise LoanRefused(gettext("Only an approved application can become a loan."))
     if db.session.scalar(select(Loan.id).where(Loan.application_id == application.id)):
         raise LoanRefused(gettext("This application already has a loan."))
     decision = next((d for d in sorted(application.decisions, key=lambda d: d.id,
-                                       reverse=True) if d.outcome == "approve"), None)
+                                       reverse=True) if d.outcome == DecisionOutcome.APPROVE), None)
     product = application.product
     if decision is None or product is None:
         raise LoanRefused(gettext("The approval decision or the product is missing."))
@@ -113,7 +121,7 @@ def book(application: Application) -> Loan:
         basis, rate, amount = fee_for(product, loan.principal)
         fee = ServiceFee(application=application, loan=loan, basis=basis, rate=rate,
                          amount=amount, due_on_event=product.fee_due,
-                         due_date=today if product.fee_due == "approval" else None,
+                         due_date=today if product.fee_due == FeeEvent.APPROVAL else None,
                          state="charged", refund_rule=gettext(
                              "If the loan is not disbursed, the service fee is refunded "
                              "in full."))
@@ -148,10 +156,10 @@ def disburse(loan: Loan, data: dict, today: dt.date | None = None) -> Loan:
     check(errs)
     with step():
         _lock(loan)
-        if loan.state != "pending":
+        if loan.state != LoanState.PENDING:
             raise LoanRefused(gettext("This loan has already been disbursed."))
         application = loan.application
-        if application is not None and application.state != "contracted":
+        if application is not None and application.state != ApplicationState.CONTRACTED:
             raise LoanRefused(gettext(
                 "Disbursement needs a contracted application: issue the loan contract "
                 "first."))
@@ -167,7 +175,7 @@ def disburse(loan: Loan, data: dict, today: dt.date | None = None) -> Loan:
             loan.first_due_date = None
         store_schedule(loan)
         fee = _fee_of(loan)
-        if fee is not None and fee.due_on_event == "disbursement":
+        if fee is not None and fee.due_on_event == FeeEvent.DISBURSEMENT:
             fee.due_date = on
         loan.apr = price(_terms_with_fee(loan, on, fee.amount if fee else Decimal(0))
                          ).apr.apr
@@ -253,13 +261,13 @@ def post_repayment(loan: Loan, data: dict, recorded_by=None,
             result = _same_payment(found, loan, values["amount"])
             db.session.rollback()
             return db.session.get(Repayment, result.id), False
-        if loan.state not in ("active", "overdue"):
+        if loan.state not in (LoanState.ACTIVE, LoanState.OVERDUE):
             raise LoanRefused(gettext("Repayments are posted only on loans being repaid "
                                       "(this one: %(state)s).", state=_state_label(loan)))
         if values["paid_on"] < loan.disbursed_on:
             raise refuse_field("paid_on", N_("The date is before the disbursement (%(date)s)."),
                        date=loan.disbursed_on.isoformat())
-        was_settled = loan.state == "settled"
+        was_settled = loan.state == LoanState.SETTLED
         live = live_repayments(loan)
         rep = Repayment(loan=loan, recorded_by=recorded_by, **values)
         db.session.add(rep)
@@ -299,11 +307,11 @@ def _state_label(loan: Loan) -> str:
 
 def _after_change(loan: Loan, was_settled: bool, today: dt.date) -> None:
     _sync_application(loan)
-    if loan.state == "settled" and not was_settled:
+    if loan.state == LoanState.SETTLED and not was_settled:
         record("transition", "loan", loan.id, {"to": "settled",
                                                "settled_on": str(loan.settled_on)})
-        last_due = max((r.due_date for r in loan.installments if r.state != "cancelled"),
-                       default=loan.settled_on)
+        last_due = max((r.due_date for r in loan.installments
+                        if r.state != InstallmentState.CANCELLED), default=loan.settled_on)
         if loan.settled_on and loan.settled_on < last_due:
             clawback_early_settlement(loan)
 
@@ -324,10 +332,10 @@ def reverse(rep: Repayment, reason: Any, today: dt.date | None = None) -> Repaym
                 raise LoanRefused(gettext("A reversal cannot itself be reversed."))
             if db.session.scalar(select(Repayment.id).where(Repayment.reversal_of_id == rep.id)):
                 raise LoanRefused(gettext("This repayment has already been reversed."))
-            if loan.state == "written_off":
+            if loan.state == LoanState.WRITTEN_OFF:
                 raise LoanRefused(gettext("The loan is written off: its repayments are kept as "
                                           "they are."))
-            was_settled = loan.state == "settled"
+            was_settled = loan.state == LoanState.SETTLED
             mirror = Repayment(loan=loan, paid_on=today, amount=-rep.amount, channel=rep.channel,
                                reversal_of=rep, reason=text)
             db.session.add(mirror)
@@ -340,7 +348,7 @@ def reverse(rep: Repayment, reason: Any, today: dt.date | None = None) -> Repaym
             rebuild(loan, today)
             db.session.flush()
             loan.customer_credit = credit_total(loan)
-            if was_settled and loan.state != "settled":
+            if was_settled and loan.state != LoanState.SETTLED:
                 record("transition", "loan", loan.id, {"from": "settled", "to": loan.state,
                                                        "reversal": mirror.id})
             _after_change(loan, was_settled, today)
@@ -358,11 +366,11 @@ def write_off(loan: Loan, reason: Any, today: dt.date | None = None) -> Loan:
     with step():
         _lock(loan)
         loan = db.session.get(Loan, loan.id)
-        if loan.state not in ("active", "overdue"):
+        if loan.state not in (LoanState.ACTIVE, LoanState.OVERDUE):
             raise LoanRefused(gettext("Only a loan being repaid can be written off."))
         Ledger(loan).refresh(today)
         for row in loan.installments:
-            if row.state not in ("paid", "cancelled"):
+            if row.state not in (InstallmentState.PAID, InstallmentState.CANCELLED):
                 row.state = "written_off"
         before, loan.state = loan.state, "written_off"
         record("transition", "loan", loan.id, {"from": before, "to": "written_off"},
@@ -373,7 +381,7 @@ def write_off(loan: Loan, reason: Any, today: dt.date | None = None) -> Loan:
 
 def due_now(loan: Loan, today: dt.date | None = None) -> dict | None:
     """What the customer should pay now, by part (None: the loan takes no repayment)."""
-    if loan.state not in ("active", "overdue"):
+    if loan.state not in (LoanState.ACTIVE, LoanState.OVERDUE):
         return None
     with db.session.no_autoflush:
         return Ledger(loan).due_now(today or business_today(), loan.customer_credit or
@@ -383,7 +391,7 @@ def due_now(loan: Loan, today: dt.date | None = None) -> dict | None:
 def balances(loan: Loan, today: dt.date | None = None) -> dict:
     """Outstanding principal / interest / penalty, days past due and bucket, as of today."""
     today = today or business_today()
-    if loan.state == "pending":
+    if loan.state == LoanState.PENDING:
         return {"outstanding_principal": ZERO, "outstanding_interest": Decimal(0),
                 "outstanding_fee": Decimal(0), "outstanding_penalty": Decimal(0),
                 "scheduled_interest_remaining": Decimal(0), "days_past_due": 0,

@@ -13,6 +13,7 @@ from sqlalchemy import and_, case, func, select
 
 from app.domain.money import ZERO
 from app.models import Application, Customer, Decision, Loan, Repayment
+from app.models.enums import ApplicationState, DecisionOutcome, LoanState
 from app.scoping import scope_clause
 
 from . import sql
@@ -23,7 +24,8 @@ from .risk import BUCKET_LABELS, BUCKETS, OUTSTANDING
 from .snapshots import overdue_trend
 
 TOP = 10
-CONTRACTED = ("contracted", "disbursed", "repaying", "settled", "overdue", "written_off")
+CONTRACTED = (ApplicationState.CONTRACTED, ApplicationState.DISBURSED, ApplicationState.REPAYING,
+              ApplicationState.SETTLED, ApplicationState.OVERDUE, ApplicationState.WRITTEN_OFF)
 DISBURSED = CONTRACTED[1:]
 
 
@@ -48,13 +50,13 @@ def activity(end: dt.date) -> tuple[dict, dict]:
     approved = sql.reader().execute(_scoped(
         select(func.count(), count_if(Decision.decided_at >= day_start)).select_from(Decision)
         .join(Application, Application.id == Decision.application_id)
-        .where(Decision.outcome == "approve",
+        .where(Decision.outcome == DecisionOutcome.APPROVE,
                *in_range(Decision.decided_at, month, timestamp=True)), Application)).one()
     amount = func.coalesce(Loan.disbursed_amount, Loan.principal)
     lent = sql.reader().execute(_scoped(
         select(func.count(), count_if(Loan.disbursed_on == end), money_sum(amount),
                money_sum(case((Loan.disbursed_on == end, amount), else_=0)))
-        .select_from(Loan).where(Loan.state != "pending",
+        .select_from(Loan).where(Loan.state != LoanState.PENDING,
                                  *in_range(Loan.disbursed_on, month)), Loan)).one()
     collected = sql.reader().execute(LOANS.restrict_rows(
         select(money_sum(Repayment.amount),
@@ -101,7 +103,7 @@ def trend(end: dt.date) -> list[dict]:
     for day, amount in sql.reader().execute(_scoped(
             select(Loan.disbursed_on, money_sum(func.coalesce(Loan.disbursed_amount,
                                                                Loan.principal)))
-            .where(Loan.state != "pending", *in_range(Loan.disbursed_on, span)), Loan)
+            .where(Loan.state != LoanState.PENDING, *in_range(Loan.disbursed_on, span)), Loan)
             .group_by(Loan.disbursed_on)):
         month = f"{day:%Y-%m}"
         disbursed[month] = disbursed.get(month, ZERO) + money(amount)
@@ -123,7 +125,8 @@ def breakdown(filters: Filters) -> dict[str, list[dict]]:
     amount = func.coalesce(Loan.disbursed_amount, Loan.principal)
     stmt = LOANS.restrict(select(Loan.product_id, Loan.funder_id, Loan.owner_id,
                                  Loan.channel_id, func.count(), money_sum(amount))
-                          .where(Loan.state != "pending", *in_range(Loan.disbursed_on, filters)),
+                          .where(Loan.state != LoanState.PENDING,
+                                 *in_range(Loan.disbursed_on, filters)),
                           filters)
     stmt = stmt.group_by(Loan.product_id, Loan.funder_id, Loan.owner_id, Loan.channel_id)
     sums: dict[str, dict] = {k: {} for k in ("product", "funder", "staff", "channel")}

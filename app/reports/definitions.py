@@ -23,6 +23,7 @@ from app.models import (
     Loan,
     Repayment,
 )
+from app.models.enums import ApplicationState, DecisionOutcome, InstallmentState, LoanState
 
 from . import sql
 from .base import (
@@ -44,8 +45,9 @@ from .filters import Filters
 from .income import COMMISSION_COLUMNS, INCOME_COLUMNS, commissions, income
 from .risk import RISK_COLUMNS, VINTAGE_COLUMNS, risk, vintage
 
-APPROVED = ("approved", "contracted", "disbursed", "repaying", "settled", "overdue",
-            "written_off")
+APPROVED = (ApplicationState.APPROVED, ApplicationState.CONTRACTED, ApplicationState.DISBURSED,
+            ApplicationState.REPAYING, ApplicationState.SETTLED, ApplicationState.OVERDUE,
+            ApplicationState.WRITTEN_OFF)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Report:
 # --- applications -------------------------------------------------------------------------
 
 def applications(f: Filters) -> Table:
-    decided = Application.state.in_(APPROVED + ("rejected",))
+    decided = Application.state.in_((*APPROVED, ApplicationState.REJECTED))
     timed = and_(decided, Application.decided_at.is_not(None),
                  Application.submitted_at.is_not(None))
     hours = sql.hours_between(Application.submitted_at, Application.decided_at)
@@ -72,7 +74,7 @@ def applications(f: Filters) -> Table:
         key, func.count().label("applications"),
         func.count(Application.submitted_at).label("submitted"),
         count_if(Application.state.in_(APPROVED)).label("approved"),
-        count_if(Application.state == "rejected").label("rejected"),
+        count_if(Application.state == ApplicationState.REJECTED).label("rejected"),
         func.coalesce(func.sum(case((timed, hours), else_=0)), 0).label("hours_sum"),
         count_if(timed).label("timed"),
     ).select_from(Application).where(*in_range(Application.created_at, f, timestamp=True)), f)
@@ -105,8 +107,8 @@ def rejections(f: Filters) -> Table:
     stmt = APPS.restrict(select(reason, func.count(func.distinct(Application.id)).label("count"))
                          .select_from(Application)
                          .join(Decision, and_(Decision.application_id == Application.id,
-                                              Decision.outcome == "reject"))
-                         .where(Application.state == "rejected",
+                                              Decision.outcome == DecisionOutcome.REJECT))
+                         .where(Application.state == ApplicationState.REJECTED,
                                 *in_range(Application.created_at, f, timestamp=True)), f)
     counts = {k: v["count"] for k, v in grouped(stmt, reason).items()}
     total = sum(counts.values())
@@ -136,7 +138,7 @@ def loans(f: Filters) -> Table:
         func.count(Loan.apr).label("apr_count"),
         func.coalesce(func.sum(Loan.annual_rate * Loan.principal), 0).label("weighted"),
         money_sum(Loan.principal).label("principal"),
-    ).select_from(Loan).where(Loan.disbursed_on.is_not(None), Loan.state != "pending",
+    ).select_from(Loan).where(Loan.disbursed_on.is_not(None), Loan.state != LoanState.PENDING,
                               *in_range(Loan.disbursed_on, f)), f)
     measures = {k: {"loans": v["loans"], "disbursed": money(v["disbursed"]),
                     "outstanding": money(v["outstanding"]), "principal": money(v["principal"]),
@@ -178,7 +180,8 @@ def repayments(f: Filters) -> Table:
                         Installment.principal + Installment.interest + Installment.fee),
                        else_=0)).label("on_time"),
     ).select_from(Installment)
-        .where(Installment.state != "cancelled", *in_range(Installment.due_date, f)), f,
+        .where(Installment.state != InstallmentState.CANCELLED,
+               *in_range(Installment.due_date, f)), f,
         Installment.loan_id)
     paid_key = LOANS.key(f, Repayment.paid_on)
     received = LOANS.restrict_rows(
@@ -187,7 +190,7 @@ def repayments(f: Filters) -> Table:
     settled_key = LOANS.key(f, Loan.settled_on)
     early = LOANS.restrict(select(settled_key, func.count().label("early"))
                            .select_from(Loan)
-                           .where(Loan.state == "settled", *in_range(Loan.settled_on, f),
+                           .where(Loan.state == LoanState.SETTLED, *in_range(Loan.settled_on, f),
                                   settled_early()), f)
     measures = merge(
         {k: {"installments": v["installments"], "due": money(v["due"]),
@@ -217,7 +220,7 @@ def settled_early():
     period's installment and more.  (Paying the last installment a few days early is not
     an early settlement.)"""
     later = (select(func.count()).select_from(Installment)
-             .where(Installment.loan_id == Loan.id, Installment.state != "cancelled",
+             .where(Installment.loan_id == Loan.id, Installment.state != InstallmentState.CANCELLED,
                     Installment.due_date > Loan.settled_on)
              .correlate(Loan).scalar_subquery())
     return later >= 2

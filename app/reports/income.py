@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.domain.money import ZERO
 from app.models import Application, Commission, ServiceFee
+from app.models.enums import CommissionState
 
 from . import sql
 from .base import (
@@ -79,9 +80,10 @@ def commissions(f: Filters) -> Table:
         return {(r[0], r[1]): money(r[2]) for r in sql.reader().execute(stmt)}
 
     start_ok = in_range(Commission.created_at, f, timestamp=True)[0]  # made by the end date
-    owed = sums(Commission.state.in_(("pending", "payable")), start_ok)
-    paid = sums(Commission.state == "paid", *in_range(Commission.paid_on, f))
-    clawed = sums(Commission.state == "clawed_back", *in_range(Commission.clawed_back_on, f))
+    owed = sums(Commission.state.in_((CommissionState.PENDING, CommissionState.PAYABLE)), start_ok)
+    paid = sums(Commission.state == CommissionState.PAID, *in_range(Commission.paid_on, f))
+    clawed = sums(Commission.state == CommissionState.CLAWED_BACK,
+                  *in_range(Commission.clawed_back_on, f))
     payees = set(owed) | set(paid) | set(clawed)
 
     channels = group_labels("channel", [c for c, _s in payees if c is not None])

@@ -11,6 +11,7 @@ from sqlalchemy import and_, case, func, select, union_all
 from app.domain.money import ZERO
 from app.loans import business_today
 from app.models import Installment, Loan
+from app.models.enums import InstallmentState, LoanState
 
 from . import sql
 from .base import (
@@ -28,8 +29,9 @@ from .base import (
 )
 from .filters import Filters
 
-OUTSTANDING = ("active", "overdue")
-UNPAID = ("due", "partial", "overdue", "written_off")
+OUTSTANDING = (LoanState.ACTIVE, LoanState.OVERDUE)
+UNPAID = (InstallmentState.DUE, InstallmentState.PARTIAL, InstallmentState.OVERDUE,
+          InstallmentState.WRITTEN_OFF)
 VINTAGE_MONTHS = 12
 BUCKETS = (("b1_30", 1, 30), ("b31_60", 31, 60), ("b61_90", 61, 90), ("b90", 91, None))
 BUCKET_LABELS = {"b1_30": _l("1–30 days"), "b31_60": _l("31–60 days"),
@@ -56,7 +58,8 @@ def risk(f: Filters) -> Table:
             - Installment.paid_penalty)
     late = LOANS.restrict(select(key, money_sum(owed).label("overdue_amount"))
                           .select_from(Installment).join(Loan, Loan.id == Installment.loan_id)
-                          .where(Installment.state == "overdue", Loan.state.in_(OUTSTANDING),
+                          .where(Installment.state == InstallmentState.OVERDUE,
+                                 Loan.state.in_(OUTSTANDING),
                                  *in_range(Loan.disbursed_on, f)), f)
     names = [name for name, _low, _high in BUCKETS]
     measures = merge(
@@ -101,7 +104,7 @@ def vintage(f: Filters) -> Table:
     # (whether or not the daily job has marked them overdue yet).
     late = union_all(
         select(Installment.loan_id, Installment.due_date)
-        .where(Installment.max_dpd >= f.dpd, Installment.state != "cancelled"),
+        .where(Installment.max_dpd >= f.dpd, Installment.state != InstallmentState.CANCELLED),
         select(Installment.loan_id, Installment.due_date)
         .where(Installment.state.in_(UNPAID),
                Installment.due_date <= today - dt.timedelta(days=f.dpd))).subquery()
@@ -111,7 +114,7 @@ def vintage(f: Filters) -> Table:
                                   first_late.c.due.label("first_late"))
                            .select_from(Loan)
                            .outerjoin(first_late, first_late.c.loan_id == Loan.id)
-                           .where(Loan.disbursed_on.is_not(None), Loan.state != "pending",
+                           .where(Loan.disbursed_on.is_not(None), Loan.state != LoanState.PENDING,
                                   *in_range(Loan.disbursed_on, f)), f).subquery()
     cohort = sql.period(inner.c.disbursed_on, "month")
     went_late = sql.months_between(inner.c.disbursed_on, sql.plus_days(inner.c.first_late,

@@ -18,6 +18,7 @@ from sqlalchemy import case, delete, func, insert, literal, or_, select
 
 from app.extensions import db
 from app.models import Installment, Loan, PortfolioSnapshot, Repayment, RepaymentAllocation
+from app.models.enums import AllocationPart, InstallmentState, LoanState
 
 from . import sql
 from .base import money, money_sum
@@ -51,7 +52,7 @@ def take_snapshot(day: dt.date) -> int:
     book = select(Loan.owner_id, Loan.team_id, Loan.branch_id, Loan.product_id, Loan.funder_id,
                   Loan.outstanding_principal.label("balance"),
                   Loan.days_past_due.label("dpd")) \
-        .where(Loan.state.in_(("active", "overdue"))).subquery()
+        .where(Loan.state.in_((LoanState.ACTIVE, LoanState.OVERDUE))).subquery()
     rows = _insert(f"{day:%Y-%m}", day, book, book.c.balance, book.c.dpd)
     db.session.commit()
     return rows
@@ -65,18 +66,21 @@ def book_on(day: dt.date):
     """Each loan being repaid on ``day`` with its principal balance and days past due then."""
     repaid = (select(func.coalesce(func.sum(RepaymentAllocation.amount), 0))
               .join(Repayment, Repayment.id == RepaymentAllocation.repayment_id)
-              .where(Repayment.loan_id == Loan.id, RepaymentAllocation.part == "principal",
+              .where(Repayment.loan_id == Loan.id,
+                     RepaymentAllocation.part == AllocationPart.PRINCIPAL,
                      func.coalesce(RepaymentAllocation.applied_on, Repayment.paid_on) <= day)
               .correlate(Loan).scalar_subquery())
     oldest_unpaid = (select(func.min(Installment.due_date))
                      .where(Installment.loan_id == Loan.id,
-                            Installment.state != "cancelled", Installment.due_date < day,
+                            Installment.state != InstallmentState.CANCELLED,
+                            Installment.due_date < day,
                             or_(Installment.paid_on.is_(None), Installment.paid_on > day))
                      .correlate(Loan).scalar_subquery())
     return select(Loan.owner_id, Loan.team_id, Loan.branch_id, Loan.product_id,
                   Loan.funder_id, (Loan.principal - repaid).label("balance"),
                   oldest_unpaid.label("oldest")) \
-        .where(Loan.state.in_(("active", "overdue", "settled")), Loan.disbursed_on <= day,
+        .where(Loan.state.in_((LoanState.ACTIVE, LoanState.OVERDUE, LoanState.SETTLED)),
+               Loan.disbursed_on <= day,
                or_(Loan.settled_on.is_(None), Loan.settled_on > day)).subquery()
 
 
