@@ -43,7 +43,7 @@ from app.models.enums import (
 from app.quotes.parse import _choice, _date
 from app.quotes.pricing import price
 
-from . import business_today
+from . import business_today, statement
 from .common import (  # LoanRefused: the screens and the API import it from here
     LoanRefused,
     amount_field,
@@ -384,8 +384,8 @@ def due_now(loan: Loan, today: dt.date | None = None) -> dict | None:
     if loan.state not in (LoanState.ACTIVE, LoanState.OVERDUE):
         return None
     with db.session.no_autoflush:
-        return Ledger(loan).due_now(today or business_today(), loan.customer_credit or
-                                    Decimal(0))
+        return statement.due_now(Ledger(loan), today or business_today(),
+                                 loan.customer_credit or Decimal(0))
 
 
 def balances(loan: Loan, today: dt.date | None = None) -> dict:
@@ -398,4 +398,4 @@ def balances(loan: Loan, today: dt.date | None = None) -> dict:
                 "bucket": "current", "customer_credit": loan.customer_credit,
                 "payoff_amount": Decimal(0)}
     with db.session.no_autoflush:
-        return Ledger(loan).balances(today, loan.customer_credit or Decimal(0))
+        return statement.balances(Ledger(loan), today, loan.customer_credit or Decimal(0))
