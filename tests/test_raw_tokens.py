@@ -30,7 +30,7 @@ EDIT_LINK = re.compile(r'href="(/[a-z]+view/edit/\d+)[^"]*"')
 def _codes() -> set[str]:
     """Stored codes no person should read: those of two words or more (bank_transfer,
     equal_installment…), and the allocation orders (penalty,fee,interest,principal)."""
-    from app.loans.service import PAYMENT_CHANNELS
+    from app.loans.inputs import PAYMENT_CHANNELS
 
     codes = {m.value for enum in _enums() for m in enum if "_" in m.value}
     return codes | {c for c in PAYMENT_CHANNELS if "_" in c}

@@ -1,23 +1,17 @@
-"""What the loan actions share: the refusal they raise, input checks with a translated message
-per field, and ``step()``, the one transaction each action runs in."""
+"""What the loan actions share: the refusal they raise (a translated message per field; their
+input is declared in ``inputs``), and ``step()``, the one transaction each action runs in."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
-from typing import Any
 
 from flask_babel import gettext
 
 from app.domain import DomainError, ErrorCollector
-from app.domain.i18n import N_
-from app.domain.money import CENT, round_money
+from app.domain.money import round_money
 from app.errors import field_errors
 from app.extensions import db
-from app.quotes.parse import _decimal
-
-MAX_AMOUNT = Decimal(100000000)
 
 
 class LoanRefused(Exception):
@@ -58,37 +52,3 @@ def step() -> Iterator[None]:
 
 
 money = round_money  # half-up to the fen, under the name the loan services call it by
-
-
-def amount_field(value: Any, field: str, errs: ErrorCollector) -> Decimal | None:
-    amount = _decimal(value, field, errs)
-    if amount is None:
-        return None
-    if amount <= 0:
-        errs.add(field, N_("The amount must be greater than 0."))
-    elif amount > MAX_AMOUNT:  # before quantize: beyond 28 digits it raises InvalidOperation
-        errs.add(field, N_("The amount is too large."))
-    elif amount != amount.quantize(CENT):
-        errs.add(field, N_("The amount must have at most 2 decimal places."))
-    else:
-        return amount
-    return None
-
-
-def text_field(value: Any, field: str, errs: ErrorCollector, *, limit: int,
-               required: bool = False) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            errs.add(field, N_("This field is required."))
-        return None
-    if not isinstance(value, str):
-        errs.add(field, N_("Enter text."))
-        return None
-    text = value.strip()
-    if len(text) > limit:
-        errs.add(field, N_("At most %(n)s characters."), n=limit)
-        return None
-    if any(ord(c) < 32 for c in text):
-        errs.add(field, N_("Control characters are not allowed."))
-        return None
-    return text

@@ -14,24 +14,24 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 
 from app.audit import record
-from app.domain import ErrorCollector
 from app.domain.i18n import N_
 from app.extensions import db
 from app.firm.settings import firm_setting_int
+from app.inputs import load
 from app.models import Commission, CommissionBatch, Loan, ServiceFee
 from app.models.base import utcnow
 from app.models.enums import BatchState, CommissionBasis, CommissionState, ServiceFeeState
-from app.quotes.parse import _date
 
 from . import business_today
-from .common import LoanRefused, amount_field, check, money, step, text_field
+from .common import LoanRefused, check, money, step
+from .inputs import BatchConfirmInput, BatchGatherInput, FeeReceiptInput, FeeRefundInput
 
 
 # -- service fees ----------------------------------------------------------------------------
 def receive_fee(fee: ServiceFee, data: dict, today: dt.date | None = None) -> ServiceFee:
     today = today or business_today()
-    errs = ErrorCollector()
-    on = _date(data.get("received_on"), "received_on", errs)
+    values, errs = load(FeeReceiptInput(), data)
+    on = values.get("received_on")
     if on is not None and on > today:
         errs.add("received_on", N_("The date cannot be in the future."))
     check(errs)
@@ -52,11 +52,9 @@ def refund_fee(fee: ServiceFee, data: dict, today: dt.date | None = None) -> Ser
     """Refund all or part of a received fee under its rule; commissions on it are clawed
     back (one already paid out is marked so, with the date, for finance to recover)."""
     today = today or business_today()
-    errs = ErrorCollector()
-    amount = amount_field(data.get("refund_amount"), "refund_amount", errs)
-    on = _date(data.get("refunded_on"), "refunded_on", errs)
-    reason = text_field(data.get("refund_reason"), "refund_reason", errs, limit=255,
-                   required=True)
+    values, errs = load(FeeRefundInput(), data)
+    amount, on = values.get("refund_amount"), values.get("refunded_on")
+    reason = values.get("refund_reason")
     if amount is not None and amount > fee.amount:
         errs.add("refund_amount", N_("At most the fee, %(amount)s."),
                  amount=f"{fee.amount:,.2f}")
@@ -146,9 +144,9 @@ def create_batch(until: Any, created_by=None, today: dt.date | None = None) -> C
     """Gather the commissions payable by ``until`` into a batch awaiting finance's
     confirmation."""
     today = today or business_today()
-    errs = ErrorCollector()
-    day = _date(until, "payable_until", errs)
+    values, errs = load(BatchGatherInput(), {"payable_until": until})
     check(errs)
+    day = values["payable_until"]
     with step():
         payable = list(db.session.scalars(select(Commission).where(
             Commission.state == CommissionState.PAYABLE, Commission.payable_on <= day,
@@ -172,8 +170,8 @@ def create_batch(until: Any, created_by=None, today: dt.date | None = None) -> C
 def confirm_batch(batch: CommissionBatch, paid_on: Any, confirmed_by=None,
                   today: dt.date | None = None) -> CommissionBatch:
     today = today or business_today()
-    errs = ErrorCollector()
-    day = _date(paid_on, "paid_on", errs)
+    values, errs = load(BatchConfirmInput(), {"paid_on": paid_on})
+    day = values.get("paid_on")
     if day is not None and day > today:
         errs.add("paid_on", N_("The date cannot be in the future."))
     check(errs)

@@ -23,7 +23,8 @@ from app.views.listing import ListHelp, Tabs, contains, prefix
 
 from . import business_today, service
 from .collections_screen import bucket_label
-from .service import PAYMENT_CHANNELS, LoanRefused
+from .inputs import PAYMENT_CHANNELS
+from .service import LoanRefused
 
 
 def _form() -> dict:

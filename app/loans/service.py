@@ -24,12 +24,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import record
-from app.domain import DomainError, ErrorCollector
+from app.domain import DomainError
 from app.domain.i18n import N_
 from app.domain.money import ZERO
 from app.domain.schedule import Fee
 from app.domain.terms import service_fee
 from app.extensions import db
+from app.inputs import load
 from app.models import Application, Loan, Repayment, ServiceFee
 from app.models.base import utcnow
 from app.models.enums import (
@@ -38,27 +39,21 @@ from app.models.enums import (
     FeeEvent,
     InstallmentState,
     LoanState,
-    PrepaymentMode,
 )
-from app.quotes.parse import _choice, _date
 from app.quotes.pricing import price
 
 from . import business_today, statement
 from .common import (  # LoanRefused: the screens and the API import it from here
     LoanRefused,
-    amount_field,
     check,
     refuse,
     refuse_field,
     step,
-    text_field,
 )
 from .income import clawback_early_settlement, create_commissions
+from .inputs import DisbursementInput, ReasonInput, RepaymentInput
 from .ledger import Ledger, credit_total, live_repayments, loan_terms, rebuild, store_schedule
 
-# How money arrives; the codes are stable, people see the labels.
-PAYMENT_CHANNELS = {"bank_transfer": N_("Bank transfer"), "card_deduction": N_("Card debit"),
-                    "wechat": N_("WeChat Pay"), "alipay": N_("Alipay"), "cash": N_("Cash")}
 # Application state that follows from the loan's (the application's later states mirror it).
 APPLICATION_STATE = {"active": "repaying", "overdue": "overdue", "settled": "settled",
                      "written_off": "written_off"}
@@ -142,12 +137,9 @@ def _terms_with_fee(loan: Loan, start: dt.date, fee: Decimal):
 def disburse(loan: Loan, data: dict, today: dt.date | None = None) -> Loan:
     """Record the funder's payout; the loan becomes active with its stored schedule."""
     today = today or business_today()
-    errs = ErrorCollector()
-    on = _date(data.get("disbursed_on"), "disbursed_on", errs)
-    amount = amount_field(data.get("amount"), "amount", errs)
-    reference = text_field(data.get("funder_reference"), "funder_reference", errs, limit=64,
-                      required=True)
-    first_due = _date(data.get("first_due_date"), "first_due_date", errs, required=False)
+    values, errs = load(DisbursementInput(), data)
+    on, amount = values.get("disbursed_on"), values.get("amount")
+    reference, first_due = values.get("funder_reference"), values.get("first_due_date")
     if on is not None and on > today:
         errs.add("disbursed_on", N_("The date cannot be in the future."))
     if amount is not None and amount != loan.principal:
@@ -218,31 +210,12 @@ def _same_payment(found: Repayment, loan: Loan, amount: Decimal) -> Repayment:
 
 
 def parse_repayment(data: dict, today: dt.date) -> dict:
-    errs = ErrorCollector()
     if not isinstance(data, dict):
         raise refuse_field("amount", N_("Send a JSON object."))
-    unknown = set(data) - {"amount", "paid_on", "reference", "idempotency_key", "channel",
-                           "prepayment"}
-    for field in sorted(unknown):
-        errs.add(field, N_("Unknown field."))
-    values = {
-        "amount": amount_field(data.get("amount"), "amount", errs),
-        "paid_on": _date(data.get("paid_on"), "paid_on", errs),
-        "reference": text_field(data.get("reference"), "reference", errs, limit=64),
-        "idempotency_key": text_field(data.get("idempotency_key"), "idempotency_key", errs,
-                                 limit=64),
-        "channel": text_field(data.get("channel"), "channel", errs, limit=32) or "bank_transfer",
-        "prepayment": (_choice(data.get("prepayment"), "prepayment", PrepaymentMode, errs,
-                               default="") or None) if data.get("prepayment") else None,
-    }
-    if values["channel"] not in PAYMENT_CHANNELS:
-        errs.add("channel", N_("Choose one of: %(choices)s."),
-                 choices=", ".join(PAYMENT_CHANNELS))
-    if values["paid_on"] is not None and values["paid_on"] > today:
+    values, errs = load(RepaymentInput(), data)
+    if values.get("paid_on") is not None and values["paid_on"] > today:
         errs.add("paid_on", N_("The date cannot be in the future."))
     check(errs)
-    if values["prepayment"] is not None:
-        values["prepayment"] = str(values["prepayment"])
     return values
 
 
@@ -319,9 +292,9 @@ def _after_change(loan: Loan, was_settled: bool, today: dt.date) -> None:
 def reverse(rep: Repayment, reason: Any, today: dt.date | None = None) -> Repayment:
     """Undo a mistaken repayment by a reversing entry; the loan's allocations are replayed."""
     today = today or business_today()
-    errs = ErrorCollector()
-    text = text_field(reason, "reason", errs, limit=500, required=True)
+    values, errs = load(ReasonInput(), {"reason": reason})
     check(errs)
+    text = values["reason"]
     rep_id, loan = rep.id, rep.loan
     try:
         with step():
@@ -360,9 +333,9 @@ def reverse(rep: Repayment, reason: Any, today: dt.date | None = None) -> Repaym
 
 def write_off(loan: Loan, reason: Any, today: dt.date | None = None) -> Loan:
     today = today or business_today()
-    errs = ErrorCollector()
-    text = text_field(reason, "reason", errs, limit=500, required=True)
+    values, errs = load(ReasonInput(), {"reason": reason})
     check(errs)
+    text = values["reason"]
     with step():
         _lock(loan)
         loan = db.session.get(Loan, loan.id)

@@ -12,7 +12,7 @@ from flask_babel import gettext
 from app.domain import DomainError
 from app.domain.cap import cap_error
 from app.errors import field_errors
-from app.quotes.parse import parse_terms
+from app.quotes.inputs import parse_terms
 from app.quotes.pricing import price, quote_json
 
 

@@ -22,7 +22,7 @@ from app.errors import field_errors
 from app.models.enums import DayCount as DayCountLabels
 from app.models.enums import RepaymentMethod
 from app.pdf import render_pdf
-from app.quotes.parse import parse_terms
+from app.quotes.inputs import parse_terms
 from app.quotes.pricing import Quote, price
 
 HUNDRED = Decimal(100)
