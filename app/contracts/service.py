@@ -20,6 +20,7 @@ from app.audit import record
 from app.customers.documents import document_path, store
 from app.domain import DomainError
 from app.domain.contract_states import check_contract_transition
+from app.errors import Refused
 from app.extensions import db
 from app.firm.settings import firm_profile
 from app.models import Contract
@@ -33,15 +34,17 @@ from .templates import active_template, render_uploaded
 log = logging.getLogger(__name__)
 
 
-class ContractRefused(Exception):
-    """A refused contract action, with the reason in the user's language."""
+class ContractRefused(Refused):
+    """A refused contract action, with the reason in the user's language (409: the
+    contract's state; 422 with field errors)."""
 
 
 def create_draft(loan, kind: str) -> Contract:
     """A new draft, numbered; it belongs to the loan's owner, so it is seen where the loan
     is seen."""
     if kind not in KIND_TEMPLATES:
-        raise ContractRefused(gettext("Unknown contract kind."))
+        unknown = gettext("Unknown contract kind.")
+        raise ContractRefused(unknown, {"kind": [unknown]})
     year = dt.date.today().year
     seq, number = next_number(kind, year)
     contract = Contract(kind=kind, number=number, year=year, seq=seq, version=1,

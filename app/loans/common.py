@@ -8,11 +8,9 @@ from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from flask_babel import gettext
-
 from app.domain import DomainError, ErrorCollector
 from app.domain.i18n import N_
-from app.errors import field_errors
+from app.errors import Refused
 from app.extensions import db
 from app.quotes.parse import _decimal
 
@@ -20,16 +18,13 @@ CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal(100000000)
 
 
-class LoanRefused(Exception):
-    """A refused action: a message for the page, and per-field messages for forms/API."""
-
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
-        super().__init__(message)
-        self.errors = errors or {}
+class LoanRefused(Refused):
+    """A refused action: a message for the page, and per-field messages for forms/API
+    (422 with field errors, else 409: the loan's state does not allow it)."""
 
 
 def refuse(error: DomainError) -> LoanRefused:
-    return LoanRefused(gettext("Please correct the errors below."), field_errors(error))
+    return LoanRefused.from_domain(error)
 
 
 def refuse_field(field: str, msgid: str, **params) -> LoanRefused:
