@@ -23,6 +23,7 @@ from app.domain.contract_states import check_contract_transition
 from app.errors import Refused
 from app.extensions import db
 from app.firm.settings import firm_profile
+from app.intake.transitions import move
 from app.models import Contract
 from app.models.base import utcnow
 from app.pdf import cjk_font_path, html_to_pdf, render_pdf
@@ -32,6 +33,9 @@ from .render import KIND_TEMPLATES, contract_context
 from .templates import active_template, render_uploaded
 
 log = logging.getLogger(__name__)
+# The permission the contract actions are taken under (the contract page checks it), named
+# when issuing moves the application (app/intake/transitions.py's move).
+CONTRACT_WRITE = ("Contract", "can_write")
 
 
 class ContractRefused(Refused):
@@ -118,9 +122,8 @@ def issue(contract: Contract) -> Contract:
         if contract.kind == "loan" and application is not None and \
                 application.state == "approved":
             # The loan contract issued: the application is contracted, ready to disburse.
-            application.state = "contracted"
-            record("transition", "application", application.id,
-                   {"from": "approved", "to": "contracted", "contract": contract.number})
+            move(application, "contracted", allowed_by=CONTRACT_WRITE,
+                 details={"contract": contract.number})
         db.session.commit()
     except BaseException:
         db.session.rollback()
