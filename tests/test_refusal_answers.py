@@ -18,7 +18,7 @@ from app.errors import Refused
 from app.extensions import db
 from app.intake.transitions import TransitionRefused
 from app.loans.service import LoanRefused
-from app.models import Application, Customer, Installment, Loan, Staff
+from app.models import Application, Customer, FirmSetting, Installment, Loan, Staff
 from app.permissions import OwnershipRefused
 from app.versioning import ChangedMeanwhile
 from tests.factories import login
@@ -124,3 +124,27 @@ def test_the_screens_flash_the_same_reason(app):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "请更正以下错误。" in html and "金额必须大于0。" in html
+
+
+def test_a_refused_claim_from_the_pool_is_flashed_and_changes_nothing(app):
+    with app.app_context():
+        sales1 = db.session.scalar(select(Staff).where(
+            Staff.user_id == app.appbuilder.sm.find_user(username="sales1").id))
+        pk = db.session.scalar(select(Customer.id).where(
+            Customer.owner_id.is_(None), Customer.status != "blacklisted",
+            Customer.branch_id == sales1.branch_id).order_by(Customer.id))
+        setting = db.session.scalar(select(FirmSetting).where(
+            FirmSetting.key == "pool.daily_claim_limit"))
+        before, setting.value = setting.value, "0"
+        db.session.commit()
+    try:
+        page = login(app, "sales1").post(f"/pool/claim/{pk}", follow_redirects=True)
+    finally:
+        with app.app_context():
+            db.session.scalar(select(FirmSetting).where(
+                FirmSetting.key == "pool.daily_claim_limit")).value = before
+            db.session.commit()
+    assert page.status_code == 200
+    assert "您今天已领取0位客户，已达每日上限。" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Customer, pk).owner_id is None
