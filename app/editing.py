@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
 from .domain.editing import EditRule, Refusal, rule_of
-from .errors import translate
+from .errors import CONFLICT, translate
 from .extensions import db
 from .permissions import OwnershipRefused
 
@@ -28,11 +28,10 @@ RIGHTS = ("write", "reassign", "view_sensitive")
 
 
 class EditLocked(OwnershipRefused):
-    """An edit the record's state or the user's rights do not allow (answered 409)."""
+    """An edit the record's state or the user's rights do not allow (answered 409, as the
+    forms answer it)."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+    status = CONFLICT
 
 
 def entity_of(model) -> str:

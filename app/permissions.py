@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask_babel import gettext
 from sqlalchemy import false, or_, select
 
+from .errors import FIELD_ERRORS, Refused
 from .extensions import db
 from .models import Staff
 from .models.base import OwnedMixin
@@ -21,13 +22,17 @@ MODEL_API_METHODS = {"get": "read", "get_list": "read", "info": "read", "post": 
                      "put": "write", "delete": "delete"}
 
 
-class OwnershipRefused(ValueError):
+class OwnershipRefused(Refused):
     """A save the user may not make; the message is translated and safe to show, and
-    ``field`` names the field it is about (a form shows it there)."""
+    ``field`` names the field it is about (a form shows it there).  A message given as
+    {field: [messages]} is the refusal's field errors (and its API answer's message, as
+    FAB's own 422)."""
+
+    status = FIELD_ERRORS
 
     def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+        errors = message if isinstance(message, dict) else None
+        super().__init__(None if errors else message, errors, field=field)
 
 
 def refuse(item, *, creating: bool, reason, field: str | None = None) -> None:

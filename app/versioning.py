@@ -12,12 +12,15 @@ from flask_babel import gettext
 from sqlalchemy import event, inspect
 from wtforms import HiddenField
 
+from .errors import CONFLICT
 from .models.base import VersionedMixin
 from .permissions import OwnershipRefused, refuse
 
 
 class ChangedMeanwhile(OwnershipRefused):
-    """The record was saved by someone else after this copy of it was read."""
+    """The record was saved by someone else after this copy of it was read (409)."""
+
+    status = CONFLICT
 
 
 def changed_message() -> str:

@@ -259,7 +259,8 @@ def test_the_disbursement_api_refuses_an_unknown_field_and_takes_the_documented_
             "funder_reference": "FR-IN-1"}
     refused = client.post(f"/api/v1/loans/{loan_id}/disbursement",
                           json={**body, "colour": "red"}, headers=headers)
-    assert refused.status_code == 400, refused.get_data(as_text=True)
+    # Refused by field (README, REST API: 422 field errors).
+    assert refused.status_code == 422, refused.get_data(as_text=True)
     assert refused.get_json()["errors"] == {"colour": ["未知字段。"]}
     with app.app_context():
         assert db.session.get(Loan, loan_id).state == "pending"

@@ -207,8 +207,12 @@ def test_generating_needs_the_contract_write_right(app, client, auth):
     response = client.post(f"/api/v1/loans/{loan_id}/contracts", json={"kind": "loan"},
                            headers=_headers(auth, "sales1"))
     assert response.status_code in (403, 404)
-    assert client.post(f"/api/v1/loans/{loan_id}/contracts", json={"kind": "lease"},
-                       headers=_headers(auth)).status_code == 400
+    unknown = client.post(f"/api/v1/loans/{loan_id}/contracts", json={"kind": "lease"},
+                          headers=_headers(auth))
+    assert unknown.status_code == 422  # refused beside the kind
+    assert unknown.get_json()["errors"] == {"kind": ["未知的合同类型。"]}
+    assert client.post(f"/api/v1/loans/{loan_id}/contracts", json=["loan"],
+                       headers=_headers(auth)).status_code == 400  # not an object
     assert Decimal(1) == 1
 
 

@@ -128,7 +128,7 @@ def test_the_api_refuses_the_same_rate_with_the_same_words(app):
     pk = under_review(app)
     answer = login(app, "reviewer").post(f"/api/v1/applications/{pk}/transition", json={
         "to": "approved", "annual_rate": "0.24"})
-    assert answer.status_code == 409
+    assert answer.status_code == 422
     assert answer.get_json()["errors"]["annual_rate"] == [
         "年利率 24.00% 超过该产品上限 8.00%，请调整"]
 

@@ -461,13 +461,13 @@ def test_repayment_api_refuses_hostile_input_naming_the_field(app, api, loan_id,
     body = {**REPAYMENT, "reference": uuid.uuid4().hex[:20], **change}
     chinese = _send(client, "post", f"/api/v1/loans/{loan_id}/repayments", json=body,
                     headers={**api, **ZH})
-    assert chinese.status_code == 400, (chinese.status_code, chinese.text[:300])
+    assert chinese.status_code == 422, (chinese.status_code, chinese.text[:300])
     errors = _api_errors(chinese)
     assert field in errors, errors
     assert CJK.search(_texts(errors[field])), errors
     english = _send(client, "post", f"/api/v1/loans/{loan_id}/repayments", json=body,
                     headers={**api, **EN})
-    assert english.status_code == 400 and not CJK.search(_texts(_api_errors(english)[field]))
+    assert english.status_code == 422 and not CJK.search(_texts(_api_errors(english)[field]))
     assert _count(app, Repayment, Repayment.loan_id == loan_id) == before
 
 

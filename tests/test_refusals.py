@@ -57,7 +57,8 @@ def test_absurd_terms_are_refused_beside_their_fields(app):
     pk = under_review(app)
     client = login(app, "reviewer")
     answer = approve(client, pk, annual_rate="1e28", months=24.9, amount="-5")
-    assert answer.status_code == 409
+    assert answer.status_code == 422  # refused per field
+    assert answer.get_json()["message"] == "请更正以下错误。"
     errors = answer.get_json()["errors"]
     assert errors["annual_rate"] == ["请输入 0 至 100% 之间的年利率。"]
     assert errors["months"] == ["请输入整数。"]  # 24.9 months is not 24

@@ -66,14 +66,14 @@ def test_post_and_replay_and_reverse_through_the_api(app, client, auth):
     rep_id = posted["repayment"]["id"]
     refused = client.post(f"/api/v1/repayments/{rep_id}/reverse", json={},
                           headers=headers)
-    assert refused.status_code == 400 and "reason" in refused.get_json()["errors"]
+    assert refused.status_code == 422 and "reason" in refused.get_json()["errors"]
     reversed_ = client.post(f"/api/v1/repayments/{rep_id}/reverse",
                             json={"reason": "test posting"}, headers=headers)
     assert reversed_.status_code == 201, reversed_.get_data(as_text=True)
     assert reversed_.get_json()["reversal"]["amount"] == "-10.00"
 
 
-def test_bad_api_input_is_a_clear_400_naming_the_field(app, client, auth):
+def test_bad_api_input_is_a_clear_422_naming_the_field(app, client, auth):
     loan_id = _open_loan(app)
     headers = _headers(auth)
     for body, field in (({"amount": "1.999", "paid_on": "2026-01-01"}, "amount"),
@@ -82,8 +82,9 @@ def test_bad_api_input_is_a_clear_400_naming_the_field(app, client, auth):
                         ({"amount": ["5"], "paid_on": "2026-01-01"}, "amount")):
         response = client.post(f"/api/v1/loans/{loan_id}/repayments", json=body,
                                headers=headers)
-        assert response.status_code == 400, body
+        assert response.status_code == 422, body
         assert field in response.get_json()["errors"], response.get_json()
+    # Not a JSON object at all: malformed, 400.
     response = client.post(f"/api/v1/loans/{loan_id}/repayments", data="not json",
                            headers={**headers, "Content-Type": "application/json"})
     assert response.status_code == 400

@@ -181,12 +181,14 @@ def test_a_whole_review_from_draft_to_approval(app, client, auth):
         application = db.session.get(Application, pk)
         assert application.reviewer_id == _staff(app, "reviewer")
         assert application.assessments
-    # A salesperson cannot decide.
-    assert _move(client, auth, "sales1", pk, to="approved", annual_rate="0.06").status_code \
-        == 409
-    # Above the cap (12%): refused with the reason, nothing changes.
+    # A salesperson cannot decide: not allowed (403), the reason said.
+    forbidden = _move(client, auth, "sales1", pk, to="approved", annual_rate="0.06")
+    assert forbidden.status_code == 403
+    assert forbidden.get_json()["message"] == "您无权将进件变更为“审批通过”。"
+    # Above the cap (12%): refused beside the rate (422), nothing changes.
     refused = _move(client, auth, "reviewer", pk, to="approved", annual_rate="0.15")
-    assert refused.status_code == 409
+    assert refused.status_code == 422 and list(refused.get_json()["errors"]) == [
+        "annual_rate"]
     with app.app_context():
         assert db.session.get(Application, pk).state == "under_review"
     ok = _move(client, auth, "reviewer", pk, to="approved", annual_rate="0.06",
@@ -201,8 +203,11 @@ def test_a_whole_review_from_draft_to_approval(app, client, auth):
 def test_reject_needs_a_reason_and_return_needs_a_note(app, client, auth):
     pk = _new_draft(app, client, auth)
     _move(client, auth, "sales1", pk, to="submitted")
-    assert _move(client, auth, "reviewer", pk, to="rejected").status_code == 409
-    assert _move(client, auth, "reviewer", pk, to="draft").status_code == 409
+    no_reason = _move(client, auth, "reviewer", pk, to="rejected")
+    assert no_reason.status_code == 422
+    assert no_reason.get_json()["errors"] == {"reason_code": ["请选择拒绝原因。"]}
+    no_note = _move(client, auth, "reviewer", pk, to="draft")
+    assert no_note.status_code == 422 and list(no_note.get_json()["errors"]) == ["note"]
     assert _move(client, auth, "reviewer", pk, to="draft", note="缺收入证明").status_code == 200
     assert _move(client, auth, "sales1", pk, to="submitted").status_code == 200
     response = _move(client, auth, "reviewer", pk, to="rejected", reason_code="high_dti")

@@ -1,9 +1,14 @@
 """The one REST resource every entity API derives from: the entity's permissions and row
 scoping shared with its screens, sensitive fields masked, row versions, and bad input or a
-refused save answered 4xx with a translated message — never the database's own words."""
+refused save answered 4xx with a translated message — never the database's own words.
+
+Every refusal a service raises (app/errors.py's ``Refused``) is answered by
+``refusal_response``, with the status it carries (the README's table): by the CRUD routes
+here, and by the action routes through ``@answers_refusals``, on any resource."""
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -17,14 +22,39 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..editing import EditLocked, blank_to_null, check_edit, delete_refusal, edit_lock
-from ..errors import save_refused
+from ..errors import Refused, save_refused
 from ..extensions import db
 from ..models.rules import column_error
-from ..permissions import MODEL_API_METHODS, OwnershipRefused, check_ownership
+from ..permissions import MODEL_API_METHODS, check_ownership
 from ..scoping import ScopeFilter, is_scoped
 from ..sensitive import masked, sensitive_columns
 from ..versioning import ChangedMeanwhile, changed_message, same_version
 from ..views.datamodel import ModelInterface
+
+
+def refusal_response(api, refused: Refused):
+    """The answer to a refusal, from any resource: its status, ``message`` (the reason; the
+    reasons per field when it has no other, as FAB's own 422), ``errors`` per field, and
+    ``field`` when it names one.  Nothing of the refused action is kept."""
+    db.session.rollback()
+    body = {"message": refused.answer, "errors": refused.errors}
+    if refused.field:
+        body["field"] = refused.field
+    return api.response(refused.status, **body)
+
+
+def answers_refusals(endpoint):
+    """An action route's refusals answered by ``refusal_response``; it goes under FAB's
+    ``@safe``, which would answer them 500."""
+
+    @functools.wraps(endpoint)
+    def answering(self, *args, **kwargs):
+        try:
+            return endpoint(self, *args, **kwargs)
+        except Refused as refused:
+            return refusal_response(self, refused)
+
+    return answering
 
 
 class SQLAInterface(ModelInterface):
@@ -163,20 +193,18 @@ class LoanDeskRestApi(ModelRestApi):
         if reason is not None:
             raise EditLocked(reason)
 
-    def _locked(self, locked: EditLocked):
-        """409: the record's state or the user's rights do not allow the change; nothing
-        was stored."""
-        db.session.rollback()
-        body = {"message": locked.args[0]}
-        if locked.field:
-            body["field"] = locked.field
-        return self.response(409, **body)
+    def _refused(self, refused: Refused):
+        """A refused save or delete: a save the database refused by field (see
+        _database_refusal), any other by its status (409 for a lock, 422 for a field)."""
+        if isinstance(refused.__cause__, SQLAlchemyError):
+            return self._database_refusal(refused)
+        return refusal_response(self, refused)
 
     def delete_headless(self, pk):
         try:
             return super().delete_headless(pk)
-        except EditLocked as locked:
-            return self._locked(locked)
+        except Refused as refused:
+            return self._refused(refused)
 
     def _get_field_info(self, field, filter_rel_field, page=None, page_size=None):
         info = super()._get_field_info(field, filter_rel_field, page=page,
@@ -242,10 +270,8 @@ class LoanDeskRestApi(ModelRestApi):
             return refused
         try:
             return self._masked_answer(super().post_headless())
-        except OwnershipRefused as refused:
-            if isinstance(refused.__cause__, SQLAlchemyError):
-                return self._database_refusal(refused)
-            return self.response_422(message=refused.args[0])
+        except Refused as refused:
+            return self._refused(refused)
         except SQLAlchemyError as error:  # a query in pre_add flushed the new row
             return self._database_refusal(error)
 
@@ -261,12 +287,12 @@ class LoanDeskRestApi(ModelRestApi):
         if item is not None:
             lock = edit_lock(item)
             if not lock.can_edit:
-                return self.response(409, message=lock.reason)
+                return refusal_response(self, EditLocked(lock.reason))
         if isinstance(body, dict) and "row_version" in body:
             sent = body.pop("row_version")
             if item is not None and "row_version" in self.datamodel.obj.__mapper__.columns \
                     and not same_version(sent, item.row_version):
-                return self.response(409, message=changed_message())
+                return refusal_response(self, ChangedMeanwhile(changed_message()))
         try:
             # No autoflush while the body is loaded and judged: a related record looked up
             # for one field must not write the fields set before it (check_edit reads their
@@ -274,13 +300,7 @@ class LoanDeskRestApi(ModelRestApi):
             with db.session.no_autoflush:
                 answer = super().put_headless(pk)
             return self._masked_answer(answer)
-        except EditLocked as locked:
-            return self._locked(locked)
-        except ChangedMeanwhile as stale:
-            return self.response(409, message=stale.args[0])
-        except OwnershipRefused as refused:
-            if isinstance(refused.__cause__, SQLAlchemyError):
-                return self._database_refusal(refused)
-            return self.response_422(message=refused.args[0])
+        except Refused as refused:
+            return self._refused(refused)
         except SQLAlchemyError as error:  # a query in pre_update flushed the change
             return self._database_refusal(error)

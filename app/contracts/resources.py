@@ -6,12 +6,11 @@ from __future__ import annotations
 from flask import request
 from flask_appbuilder.api import expose, protect, safe
 
-from app.api.base import LoanDeskRestApi, SQLAInterface
+from app.api.base import LoanDeskRestApi, SQLAInterface, answers_refusals
 from app.models import Contract
 from app.permissions import MODEL_API_METHODS
 
 from .screens import pdf_response
-from .service import ContractRefused
 
 
 class ContractApi(LoanDeskRestApi):
@@ -23,6 +22,7 @@ class ContractApi(LoanDeskRestApi):
     @expose("/<int:pk>/pdf", methods=["GET"])
     @protect()
     @safe
+    @answers_refusals
     def pdf(self, pk):
         """The contract as PDF (an issued contract's frozen file).
         ---
@@ -34,15 +34,13 @@ class ContractApi(LoanDeskRestApi):
             200: {description: The PDF, content: {application/pdf: {schema: {type: string, format: binary}}}}
             403: {$ref: '#/components/responses/403'}
             404: {$ref: '#/components/responses/404'}
+            409: {description: 'The issued PDF is missing from the file store', content: {application/json: {schema: {type: object}}}}
         """
         contract = self.datamodel.get(pk, self._base_filters)
         if contract is None:
             return self.response_404()
-        try:
-            response = pdf_response(contract, self.appbuilder.sm,
-                                    english=request.args.get("lang") == "en")
-        except ContractRefused as refused:
-            return self.response(409, message=str(refused))
+        response = pdf_response(contract, self.appbuilder.sm,
+                                english=request.args.get("lang") == "en")
         return response if response is not None else self.response_403()
     datamodel = SQLAInterface(Contract)
     include_route_methods = {"get", "get_list", "info", "pdf"}

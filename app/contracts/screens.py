@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app.audit import record
-from app.customers.documents import UploadRefused
+from app.errors import Refused
 from app.extensions import db
 from app.i18n import format_minute
 from app.models import Contract, Loan
@@ -24,6 +24,7 @@ from app.permissions import MODEL_VIEW_METHODS
 from app.scoping import current_scope, scoped
 from app.views.base import READ_ONLY, LoanDeskModelView, ModelInterface
 from app.views.listing import ListHelp, Tabs, contains, prefix
+from app.views.refusals import flash_refusal
 
 from . import service
 
@@ -161,8 +162,8 @@ class ContractView(LoanDeskModelView):
         try:
             response = pdf_response(contract, self.appbuilder.sm,
                                     english=request.args.get("lang") == "en")
-        except service.ContractRefused as refused:
-            flash(str(refused), "danger")
+        except Refused as refused:
+            flash_refusal(refused)
             return redirect(url_for("ContractView.show", pk=contract.id))
         if response is None:
             abort(403)
@@ -176,9 +177,9 @@ class ContractView(LoanDeskModelView):
             abort(404)
         try:
             contract = service.create_draft(loan, request.form.get("kind", ""))
-        except service.ContractRefused as refused:
+        except Refused as refused:
             db.session.rollback()
-            flash(str(refused), "danger")
+            flash_refusal(refused)
             return redirect(url_for("LoanView.show", pk=loan_id))
         return redirect(url_for("ContractView.show", pk=contract.id))
 
@@ -202,7 +203,7 @@ class ContractView(LoanDeskModelView):
                              upload.filename if upload else None, current_scope().staff)
             else:
                 abort(400)
-        except (service.ContractRefused, UploadRefused) as refused:
+        except Refused as refused:  # the contract's, the upload's, or the application's move
             db.session.rollback()
             if contract.state in FORM_STATES.get(action, ()):
                 # The form is still on the page: its refusal beside its field, and what
@@ -210,7 +211,7 @@ class ContractView(LoanDeskModelView):
                 return self._page(pk, errors={FORM_FIELD[action]: [str(refused)]},
                                   typed={"reason": request.form.get("reason", "")},
                                   status=400)
-            flash(str(refused), "danger")
+            flash_refusal(refused)
         else:
             done = {"issue": gettext("Contract %(number)s is issued: its PDF is frozen.",
                                      number=contract.number),

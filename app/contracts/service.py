@@ -20,8 +20,10 @@ from app.audit import record
 from app.customers.documents import document_path, store
 from app.domain import DomainError
 from app.domain.contract_states import check_contract_transition
+from app.errors import Refused
 from app.extensions import db
 from app.firm.settings import firm_profile
+from app.intake.transitions import move
 from app.models import Contract
 from app.models.base import utcnow
 from app.models.enums import ApplicationState, ContractKind, ContractState
@@ -32,17 +34,22 @@ from .render import KIND_TEMPLATES, contract_context
 from .templates import active_template, render_uploaded
 
 log = logging.getLogger(__name__)
+# The permission the contract actions are taken under (the contract page checks it), named
+# when issuing moves the application (app/intake/transitions.py's move).
+CONTRACT_WRITE = ("Contract", "can_write")
 
 
-class ContractRefused(Exception):
-    """A refused contract action, with the reason in the user's language."""
+class ContractRefused(Refused):
+    """A refused contract action, with the reason in the user's language (409: the
+    contract's state; 422 with field errors)."""
 
 
 def create_draft(loan, kind: str) -> Contract:
     """A new draft, numbered; it belongs to the loan's owner, so it is seen where the loan
     is seen."""
     if kind not in KIND_TEMPLATES:
-        raise ContractRefused(gettext("Unknown contract kind."))
+        unknown = gettext("Unknown contract kind.")
+        raise ContractRefused(unknown, {"kind": [unknown]})
     year = dt.date.today().year
     seq, number = next_number(kind, year)
     contract = Contract(kind=kind, number=number, year=year, seq=seq, version=1,
@@ -116,9 +123,8 @@ def issue(contract: Contract) -> Contract:
         if contract.kind == ContractKind.LOAN and application is not None and \
                 application.state == ApplicationState.APPROVED:
             # The loan contract issued: the application is contracted, ready to disburse.
-            application.state = "contracted"
-            record("transition", "application", application.id,
-                   {"from": "approved", "to": "contracted", "contract": contract.number})
+            move(application, "contracted", allowed_by=CONTRACT_WRITE,
+                 details={"contract": contract.number})
         db.session.commit()
     except BaseException:
         db.session.rollback()

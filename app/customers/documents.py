@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext
 
 from app.domain.validators import has_hidden_characters
+from app.errors import FIELD_ERRORS, Refused
 from app.extensions import db
 from app.loans import business_today
 from app.models import Consent, Document
@@ -27,8 +28,10 @@ SIGNATURES = [(b"%PDF-", "application/pdf", {".pdf"}),
               (b"\x89PNG\r\n\x1a\n", "image/png", {".png"})]
 
 
-class UploadRefused(ValueError):
-    """Why a file was not stored (translated, safe to show)."""
+class UploadRefused(Refused):
+    """Why a file was not stored (translated, safe to show): the file sent is refused."""
+
+    status = FIELD_ERRORS
 
 
 def sniff(head: bytes) -> tuple[str, set[str]] | None:

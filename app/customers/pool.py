@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 
 from app.audit import record
 from app.domain.states import IN_PROGRESS
+from app.errors import Refused
 from app.extensions import db
 from app.firm.settings import firm_setting_int
 from app.models import Application, AuditLog, Customer, Loan
@@ -49,12 +50,12 @@ def claims_today(user_id: int) -> int:
 
 
 def claim(customer: Customer, staff, user_id: int) -> None:
-    """Give a pool customer to ``staff``; raises ValueError with the reason when refused."""
+    """Give a pool customer to ``staff``; raises Refused with the reason when refused."""
     if customer.owner_id is not None:
-        raise ValueError(gettext("Someone has already claimed this customer."))
+        raise Refused(gettext("Someone has already claimed this customer."))
     limit = firm_setting_int("pool.daily_claim_limit", 10)
     if claims_today(user_id) >= limit:
-        raise ValueError(gettext("You have claimed %(n)s customers today, the daily limit.",
+        raise Refused(gettext("You have claimed %(n)s customers today, the daily limit.",
                                  n=limit))
     customer.owner_id, customer.team_id, customer.branch_id = (
         staff.id, staff.team_id, staff.branch_id)

@@ -8,12 +8,14 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 
 from app.customers.pool import claim, claims_today
+from app.errors import Refused
 from app.extensions import db
 from app.firm.settings import firm_setting_int
 from app.models import Customer
 from app.models.enums import CustomerStatus
 from app.scoping import current_scope
 from app.sensitive import masked
+from app.views.refusals import flash_refusal
 
 PAGE = 25
 
@@ -65,9 +67,9 @@ class PoolView(BaseView):
             abort(403)
         try:
             claim(customer, staff, self.appbuilder.sm.current_user.id)
-        except ValueError as refused:
+        except Refused as refused:
             db.session.rollback()
-            flash(str(refused), "danger")
+            flash_refusal(refused)
             return redirect(url_for("PoolView.pool"))
         flash(gettext("%(name)s is now your customer.", name=customer.name), "success")
         return redirect(url_for("CustomerView.show", pk=customer.id))

@@ -3,7 +3,9 @@ which, in one table.
 
 draft → submitted → scoring → under_review → approved | rejected | withdrawn → contracted →
 disbursed → repaying → settled | overdue → written_off.  A reviewer may also return an
-application for more documents (under_review → draft).
+application for more documents (under_review → draft).  The later states follow the loan's:
+a loan being repaid may be written off before it is overdue, and a repayment reversed
+reopens a settled loan (settled → repaying | overdue).
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "withdrawn": frozenset(),
     "contracted": frozenset({"disbursed", "withdrawn"}),
     "disbursed": frozenset({"repaying"}),
-    "repaying": frozenset({"settled", "overdue"}),
+    "repaying": frozenset({"settled", "overdue", "written_off"}),
     "overdue": frozenset({"repaying", "settled", "written_off"}),
-    "settled": frozenset(),
+    "settled": frozenset({"repaying", "overdue"}),
     "written_off": frozenset(),
 }
 # Still in progress: a customer has at most one such application (a partial unique index).

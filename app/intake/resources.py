@@ -8,7 +8,7 @@ from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
 
-from app.api.base import LoanDeskRestApi, SQLAInterface
+from app.api.base import LoanDeskRestApi, SQLAInterface, answers_refusals
 from app.extensions import db
 from app.models import Application
 from app.permissions import MODEL_API_METHODS
@@ -16,7 +16,7 @@ from app.permissions import MODEL_API_METHODS
 from .applications import prepare
 from .matching import matches
 from .scoring import assess, assessment_json
-from .transitions import TransitionRefused, transition
+from .transitions import transition
 
 
 class ApplicationApi(LoanDeskRestApi):
@@ -86,11 +86,12 @@ class ApplicationApi(LoanDeskRestApi):
     @expose("/<int:pk>/transition", methods=["POST"])
     @protect()
     @safe
+    @answers_refusals
     def transition(self, pk):
         """Move the application to another state (submit, approve, reject, return, withdraw).
         ---
         post:
-          summary: '{"to": "approved", ...} → the new state, or 409 with the reason'
+          summary: '{"to": "approved", ...} → the new state, or the reason it is refused'
           parameters:
           - {in: path, name: pk, schema: {type: integer}, required: true}
           requestBody:
@@ -112,7 +113,9 @@ class ApplicationApi(LoanDeskRestApi):
           responses:
             200: {description: The new state, content: {application/json: {schema: {type: object}}}}
             400: {$ref: '#/components/responses/400'}
-            409: {description: 'Refused, with the reason', content: {application/json: {schema: {type: object}}}}
+            403: {description: 'Not allowed: the move needs a right the user lacks, or the application is assigned to another reviewer', content: {application/json: {schema: {type: object}}}}
+            409: {description: 'Refused in the application''s state, or the submission checklist is not complete', content: {application/json: {schema: {type: object}}}}
+            422: {description: 'The decision refused per field', content: {application/json: {schema: {type: object}}}}
             404: {$ref: '#/components/responses/404'}
         """
         application = self.datamodel.get(pk, self._base_filters)
@@ -121,9 +124,6 @@ class ApplicationApi(LoanDeskRestApi):
         body = request.get_json(silent=True)
         if not isinstance(body, dict) or not isinstance(body.get("to"), str):
             return self.response_400(message=gettext('Send {"to": "<state>"} as JSON.'))
-        try:
-            transition(application, body["to"], body)
-        except TransitionRefused as refused:
-            return self.response(409, message=str(refused), errors=refused.errors)
+        transition(application, body["to"], body)
         return self.response(200, id=application.id, state=application.state,
                              reviewer_id=application.reviewer_id)

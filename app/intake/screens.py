@@ -16,15 +16,17 @@ from sqlalchemy import select
 from app.customers.document_screens import DocumentView
 from app.domain.schedule import Method
 from app.domain.states import TRANSITIONS
-from app.editing import EditLocked, check_edit
+from app.editing import check_edit
+from app.errors import Refused
 from app.extensions import db
-from app.loans.service import LoanRefused, book
+from app.loans.service import book
 from app.models import Application, Decision, Loan, LoanProduct
 from app.models.enums import ApplicationState, RepaymentMethod
 from app.permissions import MODEL_VIEW_METHODS
 from app.scoping import current_scope
 from app.views.base import READ_ONLY, LoanDeskModelView, ModelInterface
 from app.views.listing import ListHelp, Tabs, contains, prefix
+from app.views.refusals import flash_refusal
 from app.views.validators import money_in_range, positive_amount, term_months
 
 from .applications import prepare
@@ -33,7 +35,7 @@ from .checklist import submission_checks
 from .matching import matches
 from .scoring import assess, assessment_json
 from .scoring_screens import CreditAssessmentView
-from .transitions import REJECT_REASONS, TransitionRefused, transition
+from .transitions import REJECT_REASONS, transition
 
 
 class DecisionView(LoanDeskModelView):
@@ -132,18 +134,16 @@ class ApplicationView(LoanDeskModelView):
         to = data.get("to", "")
         try:
             transition(item, to, data)
-        except TransitionRefused as refused:
-            flash(str(refused), "danger")
-            if to in (ApplicationState.APPROVED, ApplicationState.REJECTED, ApplicationState.DRAFT,
-                      ApplicationState.SUBMITTED):
+        except Refused as refused:
+            form = to in (ApplicationState.APPROVED, ApplicationState.REJECTED,
+                          ApplicationState.DRAFT, ApplicationState.SUBMITTED)
+            flash_refusal(refused, details=not form)
+            if form:
                 # The form keeps what was typed; the reasons stand beside their fields.
                 errors = dict(refused.errors)
                 if "annual_rate" in errors:
                     errors["annual_rate_pct"] = errors.pop("annual_rate")
                 return self._render_show(item.id, form=to, values=typed, errors=errors)
-            details = "; ".join(m for ms in refused.errors.values() for m in ms)
-            if details:
-                flash(details, "danger")
         else:
             if to == ApplicationState.SUBMITTED and item.state == ApplicationState.REJECTED:
                 # A hard rule (blacklist, invalid ID, age): a rejection, shown as one.
@@ -176,8 +176,8 @@ class ApplicationView(LoanDeskModelView):
         item = self.scoped_item(pk)
         try:
             loan = book(item)
-        except LoanRefused as refused:
-            flash(str(refused), "danger")
+        except Refused as refused:
+            flash_refusal(refused)
             return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
         flash(gettext("Loan %(number)s booked.", number=loan.number), "success")
         return redirect(url_for("LoanView.show", pk=loan.id))
@@ -203,8 +203,8 @@ class ApplicationView(LoanDeskModelView):
         item.product = product
         try:
             check_edit(item)  # an edit like any other: only while the rule allows it
-        except EditLocked as locked:
-            flash(str(locked), "danger")
+        except Refused as refused:
+            flash_refusal(refused)
             return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
         db.session.commit()
         flash(gettext("Product chosen: %(name)s.", name=product.name), "success")

@@ -6,24 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask_babel import gettext
-
 from app.domain import DomainError, ErrorCollector
 from app.domain.money import round_money
-from app.errors import field_errors
+from app.errors import Refused
 from app.extensions import db
 
 
-class LoanRefused(Exception):
-    """A refused action: a message for the page, and per-field messages for forms/API."""
-
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
-        super().__init__(message)
-        self.errors = errors or {}
+class LoanRefused(Refused):
+    """A refused action: a message for the page, and per-field messages for forms/API
+    (422 with field errors, else 409: the loan's state does not allow it)."""
 
 
 def refuse(error: DomainError) -> LoanRefused:
-    return LoanRefused(gettext("Please correct the errors below."), field_errors(error))
+    return LoanRefused.from_domain(error)
 
 
 def refuse_field(field: str, msgid: str, **params) -> LoanRefused:

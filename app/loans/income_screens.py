@@ -9,15 +9,16 @@ from flask_appbuilder import expose, has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from app.errors import Refused
 from app.models import Commission, CommissionBatch, ServiceFee
 from app.permissions import MODEL_VIEW_METHODS
 from app.scoping import current_scope
 from app.views.base import NEVER, READ_ONLY, LoanDeskModelView, ModelInterface
 from app.views.listing import Tabs, contains, prefix
+from app.views.refusals import flash_refusal
 
 from . import business_today, income
 from .screens import _form
-from .service import LoanRefused
 
 
 class ServiceFeeView(LoanDeskModelView):
@@ -48,11 +49,11 @@ class ServiceFeeView(LoanDeskModelView):
     def show(self, pk):
         return self._render_fee(self._deserialize_pk_if_composite(pk))
 
-    def _render_fee(self, pk, sent: dict | None = None, refused: LoanRefused | None = None):
+    def _render_fee(self, pk, sent: dict | None = None, refused: Refused | None = None):
         widgets = self._show(pk)
         fee = self.scoped_item(pk)
         if refused is not None:
-            flash(str(refused), "danger")
+            flash_refusal(refused)
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets,
             related_views=self._related_views, fee=fee, today=business_today(),
@@ -70,7 +71,7 @@ class ServiceFeeView(LoanDeskModelView):
                 income.refund_fee(fee, _form())
             else:
                 abort(400)
-        except LoanRefused as refused:  # the form again, as typed, the reason beside it
+        except Refused as refused:  # the form again, as typed, the reason beside it
             return self._render_fee(fee.id, _form(), refused)
         flash(gettext("Service fee updated."), "success")
         return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
@@ -140,8 +141,8 @@ class CommissionBatchView(LoanDeskModelView):
         try:
             batch = income.create_batch(request.form.get("payable_until"),
                                          current_scope().staff)
-        except LoanRefused as refused:
-            flash(str(refused), "danger")
+        except Refused as refused:
+            flash_refusal(refused)
             widgets = self._list()
             return self.render_template(
                 self.list_template, title=self.list_title, widgets=widgets,
@@ -155,8 +156,8 @@ class CommissionBatchView(LoanDeskModelView):
         batch = self.scoped_item(pk)
         try:
             income.confirm_batch(batch, request.form.get("paid_on"), current_scope().staff)
-        except LoanRefused as refused:
-            flash(str(refused), "danger")
+        except Refused as refused:
+            flash_refusal(refused)
             widgets = self._show(batch.id)
             return self.render_template(
                 self.show_template, pk=batch.id, title=self.show_title, widgets=widgets,

@@ -32,7 +32,7 @@ from . import business_today
 from .income import clawback_first_default
 from .ledger import Ledger, cap_on, credit_total, live_repayments
 from .reminders import queue_reminders
-from .service import _sync_application
+from .service import LOAN_WRITE, _sync_application
 
 log = logging.getLogger("loandesk.daily")
 JOB = "daily"
@@ -73,7 +73,7 @@ def _work_loan(loan: Loan, day: dt.date, rate: Decimal, history: dict, fpd_days:
         loan.customer_credit = credit_total(loan)
         stats["credits_applied"] += 1
     ledger.refresh(day)
-    _sync_application(loan)
+    _sync_application(loan, LOAN_WRITE)  # the firm's job: outside a request, every right
     if (loan.state, loan.days_past_due) != before:
         stats["loans_changed"] += 1
     first = ledger.rows.get(1)

@@ -13,9 +13,9 @@ from flask_appbuilder.const import API_RESULT_RES_KEY
 from flask_babel import gettext
 from sqlalchemy import select
 
-from app.api.base import LoanDeskRestApi, SQLAInterface
+from app.api.base import LoanDeskRestApi, SQLAInterface, answers_refusals
 from app.api.openapi import MONEY
-from app.contracts.service import ContractRefused, create_draft
+from app.contracts.service import create_draft
 from app.extensions import db
 from app.models import Installment, Loan, Repayment, RepaymentAllocation
 from app.permissions import MODEL_API_METHODS
@@ -49,11 +49,6 @@ def _loan_json(loan: Loan) -> dict:
     return {"id": loan.id, "number": loan.number, "state": loan.state, **balances_json(loan)}
 
 
-def _refused(api, refused: service.LoanRefused):
-    return api.response(400 if refused.errors else 409, message=str(refused),
-                        errors=refused.errors)
-
-
 def _target(api, pk):
     """(record in the user's reach, JSON object body, None), or (None, None, the response
     refusing them: 404 out of reach, 400 when the body is not a JSON object)."""
@@ -81,6 +76,7 @@ class LoanApi(LoanDeskRestApi):
     @expose("/<int:pk>/contracts", methods=["POST"])
     @protect()
     @safe
+    @answers_refusals
     def contracts(self, pk):
         """Generate a contract draft for the loan.
         ---
@@ -96,21 +92,17 @@ class LoanApi(LoanDeskRestApi):
           responses:
             201: {description: The draft, content: {application/json: {schema: {type: object}}}}
             400: {$ref: '#/components/responses/400'}
+            422: {description: 'Unknown kind, per field', content: {application/json: {schema: {type: object}}}}
             403: {$ref: '#/components/responses/403'}
             404: {$ref: '#/components/responses/404'}
         """
         if not self.appbuilder.sm.has_access("can_write", "Contract"):
             return self.response_403()
-        loan = self.datamodel.get(pk, self._base_filters)
-        if loan is None:
-            return self.response_404()
-        body = request.get_json(silent=True)
-        kind = body.get("kind") if isinstance(body, dict) else None
-        try:
-            contract = create_draft(loan, kind if isinstance(kind, str) else "")
-        except ContractRefused as refused:
-            db.session.rollback()
-            return self.response_400(message=str(refused))
+        loan, body, refused = _target(self, pk)
+        if refused is not None:
+            return refused
+        kind = body.get("kind")
+        contract = create_draft(loan, kind if isinstance(kind, str) else "")
         return self.response(201, id=contract.id, number=contract.number,
                              state=contract.state)
     datamodel = SQLAInterface(Loan)
@@ -139,6 +131,7 @@ class LoanApi(LoanDeskRestApi):
     @expose("/<int:pk>/repayments", methods=["POST"])
     @protect()
     @safe
+    @answers_refusals
     def repayments(self, pk):
         """Post a repayment; the same idempotency key or reference again returns the first
         posting (200) instead of posting twice.
@@ -164,8 +157,9 @@ class LoanApi(LoanDeskRestApi):
           responses:
             201: {description: Posted, content: {application/json: {schema: {type: object}}}}
             200: {description: Already posted, content: {application/json: {schema: {type: object}}}}
-            400: {description: 'Invalid input, per field', content: {application/json: {schema: {type: object}}}}
+            400: {$ref: '#/components/responses/400'}
             409: {description: Refused in the loan's state, content: {application/json: {schema: {type: object}}}}
+            422: {description: 'Invalid input, per field', content: {application/json: {schema: {type: object}}}}
             403: {$ref: '#/components/responses/403'}
             404: {$ref: '#/components/responses/404'}
         """
@@ -174,10 +168,7 @@ class LoanApi(LoanDeskRestApi):
         loan, body, refused = _target(self, pk)
         if refused is not None:
             return refused
-        try:
-            rep, created = service.post_repayment(loan, body, current_scope().staff)
-        except service.LoanRefused as refused:
-            return _refused(self, refused)
+        rep, created = service.post_repayment(loan, body, current_scope().staff)
         loan = db.session.get(Loan, loan.id)
         return self.response(201 if created else 200, duplicate=not created,
                              repayment=repayment_json(rep), loan=_loan_json(loan))
@@ -185,6 +176,7 @@ class LoanApi(LoanDeskRestApi):
     @expose("/<int:pk>/disbursement", methods=["POST"])
     @protect()
     @safe
+    @answers_refusals
     def disbursement(self, pk):
         """Record the funder's payout: the loan becomes active with its schedule stored.
         ---
@@ -206,18 +198,16 @@ class LoanApi(LoanDeskRestApi):
                     first_due_date: {type: string, format: date}
           responses:
             200: {description: Disbursed, content: {application/json: {schema: {type: object}}}}
-            400: {description: 'Invalid input, per field', content: {application/json: {schema: {type: object}}}}
+            400: {$ref: '#/components/responses/400'}
             409: {description: Refused in the loan's state, content: {application/json: {schema: {type: object}}}}
+            422: {description: 'Invalid input, per field', content: {application/json: {schema: {type: object}}}}
             403: {$ref: '#/components/responses/403'}
             404: {$ref: '#/components/responses/404'}
         """
         loan, body, refused = _target(self, pk)
         if refused is not None:
             return refused
-        try:
-            loan = service.disburse(loan, body)
-        except service.LoanRefused as refused:
-            return _refused(self, refused)
+        loan = service.disburse(loan, body)
         return self.response(200, **_loan_json(loan))
 
 
@@ -253,6 +243,7 @@ class RepaymentApi(LoanDeskRestApi):
     @expose("/<int:pk>/reverse", methods=["POST"])
     @protect()
     @safe
+    @answers_refusals
     def reverse(self, pk):
         """Reverse a mistaken repayment (never deleted); the loan's allocation is replayed.
         ---
@@ -271,17 +262,15 @@ class RepaymentApi(LoanDeskRestApi):
                     reason: {type: string, maxLength: 500}
           responses:
             201: {description: Reversed, content: {application/json: {schema: {type: object}}}}
-            400: {description: 'Invalid input, per field', content: {application/json: {schema: {type: object}}}}
+            400: {$ref: '#/components/responses/400'}
             409: {description: Refused, content: {application/json: {schema: {type: object}}}}
+            422: {description: 'Invalid input, per field', content: {application/json: {schema: {type: object}}}}
             403: {$ref: '#/components/responses/403'}
             404: {$ref: '#/components/responses/404'}
         """
         rep, body, refused = _target(self, pk)
         if refused is not None:
             return refused
-        try:
-            mirror = service.reverse(rep, body.get("reason"))
-        except service.LoanRefused as refused:
-            return _refused(self, refused)
+        mirror = service.reverse(rep, body.get("reason"))
         return self.response(201, reversal=repayment_json(mirror),
                              loan=_loan_json(db.session.get(Loan, mirror.loan_id)))

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.contracts.screens import loan_contracts
+from app.errors import Refused
 from app.extensions import db
 from app.i18n import format_money
 from app.models import Installment, Loan, Reminder, Repayment, RepaymentAllocation
@@ -20,11 +21,11 @@ from app.permissions import MODEL_VIEW_METHODS
 from app.scoping import current_scope
 from app.views.base import NEVER, READ_ONLY, LoanDeskModelView, ModelInterface
 from app.views.listing import ListHelp, Tabs, contains, prefix
+from app.views.refusals import flash_refusal
 
 from . import business_today, service
 from .collections_screen import bucket_label
 from .inputs import PAYMENT_CHANNELS
-from .service import LoanRefused
 
 
 def _form() -> dict:
@@ -108,7 +109,7 @@ class RepaymentView(LoanDeskModelView):
         loan_id = rep.loan_id
         try:
             service.reverse(rep, request.form.get("reason"))
-        except LoanRefused as refused:
+        except Refused as refused:
             # The loan's page again, the reversal's reason kept beside its repayment.
             loans = next(v for v in self.appbuilder.baseviews if type(v).__name__ == "LoanView")
             return loans.render_show(loan_id, f"reverse-{rep.id}", _form(), refused)
@@ -157,7 +158,7 @@ class LoanView(LoanDeskModelView):
         return self.render_show(self._deserialize_pk_if_composite(pk))
 
     def render_show(self, pk, form: str | None = None, sent: dict | None = None,
-                    refused: LoanRefused | None = None):
+                    refused: Refused | None = None):
         """The loan's page; after a refused action, with its form as typed, the message
         above it and each reason beside its field."""
         widgets = self._show(pk)  # 404 when out of scope
@@ -167,7 +168,7 @@ class LoanView(LoanDeskModelView):
                                         .order_by(Repayment.paid_on, Repayment.id)).all()
         reversed_ids = {r.reversal_of_id for r in repayments if r.reversal_of_id}
         if refused is not None:
-            flash(str(refused), "danger")
+            flash_refusal(refused)
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, widgets=widgets,
             related_views=self._related_views, loan=loan,
@@ -190,7 +191,7 @@ class LoanView(LoanDeskModelView):
         loan = self.scoped_item(pk)
         try:
             service.disburse(loan, _form())
-        except LoanRefused as refused:
+        except Refused as refused:
             return self.render_show(loan.id, "disburse", _form(), refused)
         flash(gettext("Disbursed: the repayment schedule is stored."), "success")
         return self._back(pk)
@@ -205,7 +206,7 @@ class LoanView(LoanDeskModelView):
         data.setdefault("idempotency_key", None)
         try:
             rep, created = service.post_repayment(loan, data, current_scope().staff)
-        except LoanRefused as refused:
+        except Refused as refused:
             return self.render_show(loan.id, "repay", _form(), refused)
         flash(gettext("Repayment of %(amount)s posted.", amount=format_money(rep.amount))
               if created else gettext("This payment was already posted; nothing was "
@@ -218,7 +219,7 @@ class LoanView(LoanDeskModelView):
         loan = self.scoped_item(pk)
         try:
             service.write_off(loan, request.form.get("reason"))
-        except LoanRefused as refused:
+        except Refused as refused:
             return self.render_show(loan.id, "write_off", _form(), refused)
         flash(gettext("The loan is written off."), "success")
         return self._back(pk)

@@ -31,6 +31,7 @@ from app.domain.schedule import Fee
 from app.domain.terms import service_fee
 from app.extensions import db
 from app.inputs import load
+from app.intake.transitions import move
 from app.models import Application, Loan, Repayment, ServiceFee
 from app.models.base import utcnow
 from app.models.enums import (
@@ -57,6 +58,9 @@ from .ledger import Ledger, credit_total, live_repayments, loan_terms, rebuild, 
 # Application state that follows from the loan's (the application's later states mirror it).
 APPLICATION_STATE = {"active": "repaying", "overdue": "overdue", "settled": "settled",
                      "written_off": "written_off"}
+# The permissions the actions are taken under (their screens and API check them), named
+# when they move the loan's application (app/intake/transitions.py's move).
+LOAN_WRITE, REPAYMENT_WRITE = ("Loan", "can_write"), ("Repayment", "can_write")
 
 
 def _lock(loan: Loan) -> None:
@@ -66,13 +70,13 @@ def _lock(loan: Loan) -> None:
     db.session.expire_all()
 
 
-def _sync_application(loan: Loan) -> None:
+def _sync_application(loan: Loan, allowed_by: tuple[str, str]) -> None:
+    """The application follows its loan (repaying, overdue, settled, written off), moved
+    under the permission of the action that moved the loan."""
     application = loan.application
     target = APPLICATION_STATE.get(loan.state)
     if application is not None and target and application.state != target:
-        record("transition", "application", application.id,
-               {"from": application.state, "to": target, "loan": loan.number})
-        application.state = target
+        move(application, target, allowed_by=allowed_by, details={"loan": loan.number})
 
 
 # -- booking and disbursement ----------------------------------------------------------------
@@ -175,9 +179,8 @@ def disburse(loan: Loan, data: dict, today: dt.date | None = None) -> Loan:
         create_commissions(loan, fee)
         if application is not None:
             for target in ("disbursed", "repaying"):
-                record("transition", "application", application.id,
-                       {"from": application.state, "to": target, "loan": loan.number})
-                application.state = target
+                move(application, target, allowed_by=LOAN_WRITE,
+                     details={"loan": loan.number})
         record("transition", "loan", loan.id, {"from": "pending", "to": "active",
                                                "disbursed_on": on.isoformat(),
                                                "amount": str(amount)})
@@ -254,7 +257,7 @@ def post_repayment(loan: Loan, data: dict, recorded_by=None,
             ledger.refresh(today)
             db.session.flush()
             loan.customer_credit = credit_total(loan)
-        _after_change(loan, was_settled, today)
+        _after_change(loan, was_settled, today, REPAYMENT_WRITE)
         db.session.flush()
         db.session.commit()
     except DomainError as error:
@@ -278,8 +281,9 @@ def _state_label(loan: Loan) -> str:
     return str(LoanState(loan.state).label)
 
 
-def _after_change(loan: Loan, was_settled: bool, today: dt.date) -> None:
-    _sync_application(loan)
+def _after_change(loan: Loan, was_settled: bool, today: dt.date,
+                  allowed_by: tuple[str, str]) -> None:
+    _sync_application(loan, allowed_by)
     if loan.state == LoanState.SETTLED and not was_settled:
         record("transition", "loan", loan.id, {"to": "settled",
                                                "settled_on": str(loan.settled_on)})
@@ -324,7 +328,7 @@ def reverse(rep: Repayment, reason: Any, today: dt.date | None = None) -> Repaym
             if was_settled and loan.state != LoanState.SETTLED:
                 record("transition", "loan", loan.id, {"from": "settled", "to": loan.state,
                                                        "reversal": mirror.id})
-            _after_change(loan, was_settled, today)
+            _after_change(loan, was_settled, today, REPAYMENT_WRITE)
             record("transition", "repayment", rep.id, {"reversed_by": mirror.id}, purpose=text)
     except IntegrityError:  # the unique reversal_of_id: someone reversed it at the same time
         raise LoanRefused(gettext("This repayment has already been reversed.")) from None
@@ -348,7 +352,7 @@ def write_off(loan: Loan, reason: Any, today: dt.date | None = None) -> Loan:
         before, loan.state = loan.state, "written_off"
         record("transition", "loan", loan.id, {"from": before, "to": "written_off"},
                purpose=text)
-        _sync_application(loan)
+        _sync_application(loan, LOAN_WRITE)
     return loan
 
 

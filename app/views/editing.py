@@ -21,9 +21,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from ..editing import EditLocked, delete_refusal, edit_lock, editable_ids
+from ..errors import Refused
 from ..extensions import db
-from ..permissions import OwnershipRefused
 from ..scoping import scoped
+from .refusals import flash_refusal
 
 REFUSED_TEMPLATE = "loandesk/refused.html"
 KEPT = ("csrf_token", "row_version")
@@ -176,7 +177,7 @@ class EditingMixin:
                 form.populate_obj(item)
                 judge(item)
             store(item)
-        except OwnershipRefused as refused:
+        except Refused as refused:  # a save the user may not make, a lock, a stale copy
             db.session.rollback()
             self._show_refusal(form, refused)
             return False
@@ -204,23 +205,20 @@ class EditingMixin:
                                  reason=banner, fields="、".join(open_fields))
             flash(banner, "warning")
 
-    def _show_refusal(self, form, refused: OwnershipRefused) -> None:
-        """The reason beside its field when it names one on the form, else above it; the
-        form keeps what was typed.  A lock refusal answers 409."""
-        field = getattr(refused, "field", None)
-        message = refused.args[0] if refused.args else ""
-        if isinstance(message, dict):  # {field: [messages]}
-            for name, messages in message.items():
-                target = form._fields.get(name)
-                if target is not None:
-                    target.errors = [*target.errors, *messages]
-                else:
-                    flash(" ".join(messages), "danger")
-        elif field is not None and field in form._fields:
-            form[field].errors = [*form[field].errors, message]
-            flash(message, "danger")
-        else:
-            flash(message, "danger")
+    def _show_refusal(self, form, refused: Refused) -> None:
+        """The reason beside its field when it names one on the form, and above it; the
+        reasons per field beside theirs (above the form those it lacks); the form keeps
+        what was typed.  A lock refusal answers 409."""
+        for name, messages in refused.errors.items():
+            target = form._fields.get(name)
+            if target is not None:
+                target.errors = [*target.errors, *messages]
+            else:
+                flash(" ".join(messages), "danger")
+        if refused.message is not None:
+            if refused.field is not None and refused.field in form._fields:
+                form[refused.field].errors = [*form[refused.field].errors, refused.message]
+            flash_refusal(refused)
         if isinstance(refused, EditLocked):
             g.loandesk_form_status = 409
 

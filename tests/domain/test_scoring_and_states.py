@@ -84,7 +84,8 @@ def test_every_move_outside_the_table_is_refused(current, target):
         ("under_review", "withdrawn"), ("under_review", "draft"), ("approved", "contracted"),
         ("approved", "withdrawn"), ("contracted", "disbursed"), ("contracted", "withdrawn"),
         ("disbursed", "repaying"), ("repaying", "settled"), ("repaying", "overdue"),
-        ("overdue", "repaying"), ("overdue", "settled"), ("overdue", "written_off")}
+        ("repaying", "written_off"), ("overdue", "repaying"), ("overdue", "settled"),
+        ("overdue", "written_off"), ("settled", "repaying"), ("settled", "overdue")}
     if (current, target) in allowed:
         check_transition(current, target)
     else:
