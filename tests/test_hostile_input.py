@@ -9,8 +9,8 @@ escaped on lists, show pages, the contract preview and the dashboard, and neutra
 CSV exports.
 
 Tests that expose a bug are marked xfail(strict=True) with the bug in their reason, so they
-fail as soon as the bug is fixed and the mark can go.  Every row this module adds is deleted
-when it ends (the append-only audit log excepted).
+fail as soon as the bug is fixed and the mark can go.  The module works on a database of
+its own (tests/conftest.py), so what it stores never reaches another module.
 """
 
 from __future__ import annotations
@@ -54,35 +54,6 @@ def xfail(reason):
 
 
 # -- Shared helpers ---------------------------------------------------------------------------
-def _tables():
-    from flask_appbuilder import Model
-
-    return Model.metadata.sorted_tables
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _clean_up(app):
-    """Deletes every row this module added (ids above the snapshot), children first."""
-    with app.app_context():
-        snapshot = {t.name: db.session.scalar(select(func.coalesce(func.max(t.c.id), 0)))
-                    for t in _tables() if "id" in t.c}
-        db.session.remove()
-    yield
-    with app.app_context():
-        for table in reversed(_tables()):
-            if table.name == "audit_log" or table.name.startswith("ab_"):
-                continue  # append-only; FAB's own tables are never written here
-            if "id" in table.c:
-                db.session.execute(table.delete().where(table.c.id > snapshot[table.name]))
-            else:
-                for fk in table.foreign_keys:
-                    if fk.column.table.name in snapshot:
-                        db.session.execute(table.delete().where(
-                            fk.parent > snapshot[fk.column.table.name]))
-        db.session.commit()
-        db.session.remove()
-
-
 def _count(app, model, *where) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count(model.id)).where(*where))

@@ -25,9 +25,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import DEMO_PASSWORD, server_admin_engine
 
 pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
                                 reason="two servers share one PostgreSQL (the PostgreSQL pass)")
@@ -47,7 +47,7 @@ def _port() -> int:
 def servers(tmp_path_factory):
     base = urlsplit(os.environ["TEST_DATABASE_URL"])
     name = f"loandesk_two_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(os.environ["TEST_DATABASE_URL"], isolation_level="AUTOCOMMIT")
+    admin = server_admin_engine(os.environ["TEST_DATABASE_URL"])  # not on the demo database
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     tmp = tmp_path_factory.mktemp("two")
@@ -85,10 +85,9 @@ def servers(tmp_path_factory):
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
-    admin.dispose()
-    with create_engine(os.environ["TEST_DATABASE_URL"],
-                       isolation_level="AUTOCOMMIT").connect() as conn:
+    with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def csrf_token(html: str) -> str:
