@@ -15,16 +15,16 @@ from decimal import Decimal
 import pytest
 
 from app.extensions import db
-from app.models import (
-    Customer,
-)
+from app.models import Customer
 from tests.factories import (
+    disbursed_loan,
     is_selected,
     login,
     new_draft,
     staff_id,
     state_and_decisions,
     submit,
+    under_review,
 )
 
 # -- The submission checklist ---------------------------------------------------------------
@@ -86,12 +86,6 @@ def test_a_hard_rule_still_rejects_and_says_so_as_a_rejection(app):
 
 # -- The reviewer's decision form -------------------------------------------------------------
 
-def under_review(app) -> int:
-    pk, _customer = new_draft(app)
-    assert submit(login(app, "sales1"), pk).status_code == 200
-    return pk
-
-
 def test_the_decision_form_shows_the_ranges_the_cap_and_the_annualized_rate(app):
     pk = under_review(app)
     html = login(app, "reviewer").get(f"/applicationview/show/{pk}").get_data(as_text=True)
@@ -136,11 +130,9 @@ def test_the_api_refuses_the_same_rate_with_the_same_words(app):
 # -- The repayment form and the schedule ------------------------------------------------------
 
 def test_the_repayment_form_starts_from_what_is_due_now_by_part(app):
-    from tests.test_repayments import new_loan
-
     today = dt.date.today()
     with app.app_context():
-        loan = new_loan()  # 12,000 equal principal, 6 %: 1,000 a month + interest, due 15th
+        loan = disbursed_loan()  # 12,000 equal principal, 6 %: 1,000 a month + interest, due 15th
         pk = loan.id
     due = [dt.date(2026 + (1 + k) // 12, (1 + k) % 12 + 1, 15) for k in range(12)]
     n_due = sum(1 for d in due if d <= today) or 1  # nothing due yet: the next one
@@ -159,10 +151,8 @@ def test_the_repayment_form_starts_from_what_is_due_now_by_part(app):
 
 
 def test_a_refused_repayment_keeps_what_was_typed(app):
-    from tests.test_repayments import new_loan
-
     with app.app_context():
-        pk = new_loan().id
+        pk = disbursed_loan().id
     client = login(app, "finance")
     page = client.post(f"/loanview/repay/{pk}", data={
         "paid_on": "2026-02-30", "amount": "1060.00", "channel": "wechat",
@@ -176,10 +166,8 @@ def test_a_refused_repayment_keeps_what_was_typed(app):
 
 
 def test_the_schedule_shows_each_installments_total(app):
-    from tests.test_repayments import new_loan
-
     with app.app_context():
-        pk = new_loan().id
+        pk = disbursed_loan().id
     html = login(app, "finance").get(
         f"/installmentview/list/?_flt_0_loan={pk}").get_data(as_text=True)
     # The first installment: 1,000.00 principal + 60.00 interest = 1,060.00 in all.

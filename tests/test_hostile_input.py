@@ -20,7 +20,6 @@ import io
 import re
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -33,12 +32,12 @@ from app.models import (
     Customer,
     Document,
     FollowUp,
-    Loan,
     LoanProduct,
     Repayment,
     Staff,
 )
 from tests.conftest import DEMO_PASSWORD
+from tests.factories import disbursed_loan
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
@@ -377,25 +376,9 @@ def test_schedule_preview_refuses_malformed_or_wrongly_typed_json(app, api, data
 # -- Repayment API ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def loan_id(app):
-    """A loan of this module's own, disbursed on 2026-01-15 (deleted with the module's rows)."""
-    from app.loans import service
-
+    """A loan of this module's own, disbursed on 2026-01-15."""
     with app.app_context():
-        customer = db.session.scalars(select(Customer).order_by(Customer.id)).first()
-        product = db.session.scalars(select(LoanProduct).order_by(LoanProduct.id)).first()
-        loan = Loan(number="HX" + uuid.uuid4().hex[:12], customer=customer, product=product,
-                    funder=product.funder, principal=Decimal("12000.00"),
-                    annual_rate=Decimal("0.06"), months=12, method="equal_principal",
-                    day_count="30/360", overdue_rate=Decimal("0.09"),
-                    start_date=dt.date(2026, 1, 15), state="pending",
-                    owner_id=customer.owner_id, team_id=customer.team_id,
-                    branch_id=customer.branch_id)
-        db.session.add(loan)
-        db.session.commit()
-        service.disburse(loan, {"disbursed_on": "2026-01-15", "amount": "12000.00",
-                                "funder_reference": "FR-" + loan.number},
-                         today=dt.date(2026, 1, 15))
-        return loan.id
+        return disbursed_loan().id
 
 
 REPAYMENT = {"amount": "10.00", "paid_on": "2026-02-15"}
@@ -732,23 +715,8 @@ def test_html_in_text_fields_is_escaped_on_pages(app, api, web, marked_customer,
 
 def test_html_in_a_customer_name_is_escaped_on_the_contract_preview(app, api, web,
                                                                     marked_customer):
-    from app.loans import service
-
     with app.app_context():
-        customer = db.session.get(Customer, marked_customer)
-        product = db.session.scalars(select(LoanProduct).order_by(LoanProduct.id)).first()
-        loan = Loan(number="HXC" + uuid.uuid4().hex[:10], customer=customer, product=product,
-                    funder=product.funder, principal=Decimal("12000.00"),
-                    annual_rate=Decimal("0.06"), months=12, method="equal_principal",
-                    day_count="30/360", overdue_rate=Decimal("0.09"),
-                    start_date=dt.date(2026, 1, 15), state="pending",
-                    owner_id=customer.owner_id, team_id=customer.team_id,
-                    branch_id=customer.branch_id)
-        db.session.add(loan)
-        db.session.commit()
-        service.disburse(loan, {"disbursed_on": "2026-01-15", "amount": "12000.00",
-                                "funder_reference": "FR-" + loan.number},
-                         today=dt.date(2026, 1, 15))
+        loan = disbursed_loan(of=db.session.get(Customer, marked_customer))
         loan_pk = loan.id
     draft = _send(app.test_client(), "post", f"/api/v1/loans/{loan_pk}/contracts",
                   json={"kind": "loan"}, headers=api)

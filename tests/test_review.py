@@ -4,21 +4,22 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.domain.validators import make_id_number
 from app.extensions import db
 from app.models import (
     Application,
     CreditAssessment,
-    Customer,
     Decision,
+    LoanProduct,
     ScoreBin,
     Scorecard,
     Staff,
 )
 from seed.scorecard import FACTORS
 from tests.conftest import DEMO_PASSWORD
+from tests.factories import PRODUCT, new_customer
 
 
 def _headers(auth, username):
@@ -135,31 +136,13 @@ def test_matches_rank_eligible_products_by_annualized_rate(app, client, auth):
 
 
 def _new_draft(app, client, auth, username="sales1", amount="100000.00", months=12):
+    """A draft made through the API, of a customer whose checklist is complete."""
     with app.app_context():
-        n = db.session.query(Customer).count()
-        customer = Customer(kind="person", name=f"评审测试{n}", phone=f"1370000{n:04d}",
-                            id_number=make_id_number("350102", dt.date(1988, 8, 8), n % 1000),
-                            birth_date=dt.date(1988, 8, 8), monthly_income=Decimal(20000),
-                            monthly_debt_payment=Decimal(2000), status="active",
-                            owner_id=_staff(app, username))
-        staff = db.session.get(Staff, customer.owner_id)
-        customer.branch_id, customer.team_id = staff.branch_id, staff.team_id
-        db.session.add(customer)
-        db.session.flush()
-        from app.models import Consent
-
-        db.session.add(Consent(customer=customer, scope="credit_query", purpose="审批",
-                               granted_on=dt.date.today()))
-        from app.models import Document  # the ID card the submission checklist asks for
-
-        db.session.add(Document(customer=customer, kind="id_card", original_name="id.png",
-                                stored_name=f"review-{n}.png", content_type="image/png",
-                                size_bytes=10, sha256="0" * 64))
-        db.session.commit()
+        customer = new_customer(username, consent=True, id_card=True,
+                                monthly_income=Decimal(20000),
+                                monthly_debt_payment=Decimal(2000))
         customer_id = customer.id
-        product_id = db.session.execute(
-            db.select(__import__("app").models.LoanProduct.id).filter_by(code="XY-XINDAI")
-        ).scalar()
+        product_id = db.session.scalar(select(LoanProduct.id).filter_by(code=PRODUCT))
     response = client.post("/api/v1/applications/", headers=_headers(auth, username), json={
         "customer": customer_id, "product": product_id, "amount": amount, "months": months,
         "method": "equal_installment", "purpose": "装修"})
@@ -240,8 +223,7 @@ def test_one_application_in_progress_per_customer(app, client, auth):
 
 def test_blacklisted_customers_are_refused_at_intake(app, client, auth):
     with app.app_context():
-        customer = db.session.query(Customer).filter_by(
-            status="blacklisted", owner_id=_staff(app, "sales1")).first()
+        customer = new_customer("sales1", status="blacklisted", blacklist_reason="提供虚假材料")
         customer_id, reason = customer.id, customer.blacklist_reason
     response = client.post("/api/v1/applications/", headers=_headers(auth, "sales1"), json={
         "customer": customer_id, "amount": "50000.00", "months": 12, "purpose": "x"})
