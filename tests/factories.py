@@ -78,6 +78,18 @@ def staff_id(app, username) -> int:
         return staff(username).id
 
 
+def new_staff(username: str, role: str, branch, full_name: str) -> Staff:
+    """A login (password DEMO_PASSWORD) with one role by its name and a staff profile in
+    ``branch``."""
+    sm = current_app.appbuilder.sm
+    user = sm.add_user(username, full_name[1:], full_name[0], f"{username}@loandesk.example",
+                       sm.find_role(role), password=DEMO_PASSWORD)
+    made = Staff(user_id=user.id, branch=branch, full_name=full_name)
+    db.session.add(made)
+    db.session.commit()
+    return made
+
+
 # -- Customers -----------------------------------------------------------------------------
 
 def _free_identity() -> tuple[int, str, dt.date, str]:

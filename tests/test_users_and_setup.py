@@ -27,7 +27,7 @@ from app import create_app
 from app.domain.validators import make_credit_code, make_id_number
 from app.extensions import db
 from app.models import AuditLog, Branch, Contract, Customer, FirmSetting, Loan, Staff, Team
-from tests.conftest import DEMO_PASSWORD, scratch_database
+from tests.conftest import DEMO_PASSWORD, database_copy, dispose, scratch_database
 
 NEW_PASSWORD = "Staff#Form2026"
 RAW = ("[Sales]", "[Admin]", "[]", "None", "True", "False", "LDAP", "OID")
@@ -338,16 +338,20 @@ def test_before_setup_contracts_say_so_and_are_not_issued(app, client, auth):
 
 # -- A new install: the first admin login opens the setup page -----------------------------
 
+def _install_settings(url, data_key, uploads) -> dict:
+    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False, "AUTH_RATE_LIMITED": False,
+            "LOANDESK_DATA_KEY": data_key, "UPLOAD_FOLDER": str(uploads)}
+
+
 @pytest.fixture(scope="module")
-def new_install(tmp_path_factory):
-    """An empty database set up as a firm deploys LoanDesk: init --no-demo, create-admin."""
+def new_install_database(tmp_path_factory):
+    """An empty database set up as a firm deploys LoanDesk: init --no-demo, create-admin
+    (and a clerk), built once; each test gets a copy of it (``new_install``)."""
     tmp = tmp_path_factory.mktemp("setup")
+    data_key = Fernet.generate_key().decode()
     with scratch_database(tmp, "setup") as url:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                          "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                          "AUTH_RATE_LIMITED": False,
-                          "LOANDESK_DATA_KEY": Fernet.generate_key().decode(),
-                          "UPLOAD_FOLDER": str(tmp / "uploads")})
+        app = create_app(_install_settings(url, data_key, tmp / "uploads"))
         runner = app.test_cli_runner()
         try:
             result = runner.invoke(args=["loandesk", "init", "--no-demo"])
@@ -360,10 +364,19 @@ def new_install(tmp_path_factory):
                 sm = app.appbuilder.sm
                 sm.add_user("clerk", "小红", "李", "clerk@firm.example", sm.find_role("Sales"),
                             password=DEMO_PASSWORD)
-            yield app
         finally:
-            with app.app_context():
-                db.engine.dispose()
+            dispose(app)
+        yield url, data_key
+
+
+@pytest.fixture()
+def new_install(new_install_database, tmp_path):
+    """The new install as it stands before anyone has used it (a copy of its own)."""
+    url, data_key = new_install_database
+    with database_copy(url, tmp_path) as copy:
+        app = create_app(_install_settings(copy, data_key, tmp_path / "uploads"))
+        yield app
+        dispose(app)
 
 
 def _login(app, username):
