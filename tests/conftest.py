@@ -120,6 +120,30 @@ def app(demo_database, tmp_path_factory):
         dispose(app)
 
 
+def pytest_collection_modifyitems(config, items):
+    """A module marked ``story`` (``pytestmark = pytest.mark.story``) is one story told in
+    steps, each role's step starting from what the one before left (tests/browser's days of
+    a firm): its tests keep the order they are written in.  Random order (pytest-randomly,
+    which shuffles before this hook runs) still moves the module as a whole."""
+    places: dict[object, list[int]] = {}
+    for index, item in enumerate(items):
+        if item.get_closest_marker("story") is not None:
+            places.setdefault(item.module, []).append(index)
+    for indexes in places.values():
+        steps = sorted((items[i] for i in indexes), key=lambda item: item.location[1])
+        for index, step in zip(indexes, steps, strict=True):
+            items[index] = step
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The random order's seed at the end of every run, -q included (pytest-randomly puts it
+    only in the header, which -q leaves out), so a failure can be replayed."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int) and config.getoption("randomly_reorganize", True):
+        terminalreporter.write_line(
+            f"random order: replay it with -p randomly --randomly-seed={seed}")
+
+
 @pytest.fixture()
 def client(app):
     return app.test_client()

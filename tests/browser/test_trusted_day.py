@@ -62,6 +62,7 @@ from tests.test_raw_tokens import _codes, raw_tokens, read_text
 
 WIDTH = 1440
 DAY: dict = {}
+pytestmark = pytest.mark.story  # one day: each role goes on from the one before
 FIRM_TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 CUSTOMER, BIRTH = "司马静怡", dt.date(1992, 3, 8)  # a two-character surname, a woman
 ID_NUMBER = make_id_number("350104", BIRTH, 556)
