@@ -36,6 +36,7 @@ from app.models import (
     Repayment,
     Staff,
 )
+from tests import ROOT
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import disbursed_loan
 
@@ -762,6 +763,6 @@ def test_dashboard_embeds_names_escaped(app, web):
 
 
 def test_dashboard_pie_tooltip_escapes_names():
-    source = (Path(__file__).parents[1] / "app" / "static" / "js" / "dashboard.js").read_text()
+    source = (ROOT / "app" / "static" / "js" / "dashboard.js").read_text()
     formatter = source[source.index("function pie(rows)"):source.index("function hbar(")]
     assert "esc(p.name)" in formatter, formatter[:300]
