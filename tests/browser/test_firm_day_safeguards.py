@@ -58,7 +58,7 @@ from tests.browser.day_support import (
 )
 from tests.browser.support import assert_local_only, shot
 from tests.browser.test_dashboard import CHARTS, PAINTED
-from tests.test_raw_tokens import _codes, raw_tokens, read_text
+from tests.ops.test_no_raw_values import _codes, raw_tokens, read_text
 
 WIDTH = 1440
 DAY: dict = {}

@@ -395,7 +395,7 @@ def test_a_loans_contract_list_shows_versions_states_and_the_firms_clock(app):
 
     from app.contracts import service
     from app.contracts.views import loan_contracts
-    from tests.test_permission_cache import statements_during
+    from tests.security.test_permission_cache import statements_during
 
     with app.app_context():  # a loan of finance's branch without contracts yet
         branch = db.session.query(Staff).filter_by(

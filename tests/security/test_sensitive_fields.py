@@ -261,7 +261,7 @@ def test_a_reassignment_is_audited_with_the_new_owner(app, client, auth):
     flush): the trail still says owner_id old → new. A blank text field saved blank (None →
     '') is no change."""
     from app.models import Application
-    from tests.test_versioning import form_values
+    from tests.ops.test_concurrent_edits import form_values
 
     with app.app_context():
         manager = app.appbuilder.sm.find_user(username="manager")
