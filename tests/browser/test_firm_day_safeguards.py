@@ -22,8 +22,8 @@ sharing what they made through ``DAY``:
 
 Amounts and rates are worked here by hand (the equal-installment formula and the IRR of the
 net proceeds), not read back from the application.  Every step saves test-artifacts/browser/
-day17-NN-role-step.png and is checked for raw values (tests/test_raw_tokens.py's checks) and
-English phrases; every page for console errors and requests beyond 127.0.0.1.  What issue 17
+day17-NN-role-step.png and is checked for raw values (tests/ops/test_no_raw_values.py's
+checks) and English phrases; every page for console errors and requests beyond 127.0.0.1.  What issue 17
 promised and a page does not keep is collected, and the role's test fails listing it at the
 end, after the rest of its day has run.
 """
