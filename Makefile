@@ -23,13 +23,17 @@ test: setup test-sysdeps
 
 # The browser tests (tests/browser) start their own server on their own SQLite database, so
 # they run once, in the SQLite pass; the PostgreSQL pass leaves them out.
+# In random order (pytest-randomly): each run ends with its seed; SEED=<n> replays that order
+# (make test-sqlite SEED=123).
+RANDOM_ORDER = -p randomly $(if $(SEED),--randomly-seed=$(SEED))
+
 test-sqlite:
 	@echo "== tests on SQLite =="
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(RANDOM_ORDER)
 
 test-postgres:
 	@echo "== tests on PostgreSQL =="
-	@scripts/with-postgres.sh $(BIN)/python -m pytest -q -m "not browser"
+	@scripts/with-postgres.sh $(BIN)/python -m pytest -q $(RANDOM_ORDER) -m "not browser"
 
 setup: $(VENV)/.installed sysdeps translations vendor
 

@@ -1,7 +1,7 @@
 """Writes schema.sql: the DDL of the current models (PostgreSQL dialect), sorted by dependency.
 
 Run ``.venv/bin/python scripts/dump_schema.py`` after changing a model (and add a migration);
-``tests/test_schema.py`` fails while schema.sql and the models disagree.
+``tests/ops/test_schema.py`` fails while schema.sql and the models disagree.
 """
 
 from __future__ import annotations

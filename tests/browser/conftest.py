@@ -1,9 +1,10 @@
 """Browser tests: Debian's chromium, driven by Playwright, against LoanDesk as a user runs it.
 
-``live_server`` builds a fresh SQLite database with ``flask loandesk init`` (demo data) and
-serves it with gunicorn, as ``make run`` does; CSRF and the login rate limit stay on.  It
-never uses ``TEST_DATABASE_URL``: the browser tests always run on their own database, so
-``make test`` runs them once, in the SQLite pass.
+``live_server`` serves LoanDesk with gunicorn, as ``make run`` does, CSRF and the login rate
+limit on.  The demo database is built once per session with ``flask loandesk init``; each
+test module gets its own copy of it and its own server, so what one module's day leaves
+never meets another module.  It never uses ``TEST_DATABASE_URL``: the browser tests always
+run on their own SQLite databases, so ``make test`` runs them once, in the SQLite pass.
 
 Pages come from ``new_page()`` or ``page_for(role)``; helpers (``login``, ``shot``,
 ``assert_local_only``, ``assert_no_console_errors``) are in tests/browser/support.py.  A
@@ -45,6 +46,7 @@ from tests.browser.support import (
     page_log,
     safe_name,
 )
+from tests.conftest import copy_sqlite_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -93,14 +95,13 @@ def _venv_tool(name: str) -> str:
     return str(tool)
 
 
-def _server_env(tmp: Path) -> dict[str, str]:
+def _server_env(database: Path, instance: Path, keys: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
     env.update({
         "FLASK_APP": "run.py",
-        "DATABASE_URL": f"sqlite:///{tmp / 'loandesk.db'}",  # always its own, never the test DB
-        "LOANDESK_INSTANCE_DIR": str(tmp / "instance"),  # uploads and keys: not the repo's
-        "SECRET_KEY": secrets.token_hex(32),  # given, so two workers never race to create it
-        "LOANDESK_DATA_KEY": urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "DATABASE_URL": f"sqlite:///{database}",  # always its own, never the test DB
+        "LOANDESK_INSTANCE_DIR": str(instance),  # uploads and keys: not the repo's
+        **keys,  # the demo database's: its encrypted columns are read with them
         "LOANDESK_DEMO_PASSWORD": DEMO_PASSWORD,  # config.py's DEMO_PASSWORD
         "WTF_CSRF_ENABLED": "true",  # real forms, real tokens
         "RATELIMIT_ENABLED": "true",
@@ -128,17 +129,37 @@ def _wait_healthy(server: LiveServer) -> None:
                 f"{server.log_tail()}", pytrace=False)
 
 
+@dataclass
+class DemoDatabase:
+    path: Path
+    keys: dict[str, str]
+
+
 @pytest.fixture(scope="session")
-def live_server(request, tmp_path_factory):
-    """Base URL of a gunicorn-served LoanDesk (2 workers) on a fresh demo database."""
+def browser_demo_database(tmp_path_factory) -> DemoDatabase:
+    """The demo database the servers start from, built once by ``flask loandesk init``."""
     from scripts.compile_translations import compile_all
 
     compile_all()  # as in tests/conftest.py: never against stale catalogs
-    tmp = tmp_path_factory.mktemp("live")
-    env = _server_env(tmp)
+    tmp = tmp_path_factory.mktemp("live-demo")
+    # Given, so two workers never race to create them, and the same for every copy.
+    keys = {"SECRET_KEY": secrets.token_hex(32),
+            "LOANDESK_DATA_KEY": urlsafe_b64encode(secrets.token_bytes(32)).decode()}
+    demo = DemoDatabase(tmp / "loandesk.db", keys)
+    env = _server_env(demo.path, tmp / "instance", keys)
     init = subprocess.run([_venv_tool("flask"), "loandesk", "init"], cwd=ROOT, env=env,
                           check=False, capture_output=True, text=True, timeout=300)
     assert init.returncode == 0, f"flask loandesk init failed:\n{init.stdout}\n{init.stderr}"
+    return demo
+
+
+@pytest.fixture(scope="module")
+def live_server(request, tmp_path_factory, browser_demo_database):
+    """Base URL of a gunicorn-served LoanDesk (2 workers) on this module's copy of the demo
+    database."""
+    tmp = tmp_path_factory.mktemp("live")
+    copy_sqlite_database(browser_demo_database.path, tmp / "loandesk.db")
+    env = _server_env(tmp / "loandesk.db", tmp / "instance", browser_demo_database.keys)
     port, log = _free_port(), tmp / "gunicorn.log"
     with log.open("wb") as out:
         process = subprocess.Popen(

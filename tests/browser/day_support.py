@@ -289,7 +289,7 @@ def tiny_png(width: int = 48, height: int = 30) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-# --- issue 17's day (tests/browser/test_trusted_day.py) -------------------------------------
+# --- issue 17's day (tests/browser/test_firm_day_safeguards.py) ----------------------------
 
 _REFUSED_STATUS = re.compile(r"Failed to load resource: the server responded with a status "
                              r"of (\d{3})")

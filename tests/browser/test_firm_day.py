@@ -71,6 +71,7 @@ from tests.browser.support import assert_local_only, assert_no_console_errors, l
 from tests.browser.test_dashboard import CHARTS, PAINTED
 
 DAY: dict = {}  # what one role leaves for the next
+pytestmark = pytest.mark.story  # one day: each role goes on from the one before
 
 CUSTOMER = "欧阳明远"  # a two-character surname: the demo data never makes one
 BIRTH = dt.date(1988, 6, 15)

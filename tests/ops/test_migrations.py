@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from cryptography.fernet import Fernet
@@ -21,9 +20,10 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
 from app import create_app
+from tests import ROOT
 from tests.conftest import scratch_database
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = ROOT / "migrations"
 OLDEST = "0001"
 T0 = "2025-01-05 09:30:00"
 

@@ -16,7 +16,6 @@ from app.loans.job import run_daily
 from app.loans.reminders import backoff, queue_reminders, quiet, send_due
 from app.loans.service import LoanRefused
 from app.models import (
-    Channel,
     Commission,
     Installment,
     JobRun,
@@ -25,14 +24,14 @@ from app.models import (
     ReminderAttempt,
     ServiceFee,
 )
-from tests.test_repayments import day, new_loan, pay, rows
+from tests.factories import day, disbursed_loan, new_channel, pay, rows
 
 
 @pytest.mark.parametrize("late,dpd_bucket", [
     (0, "current"), (1, "1-30"), (30, "1-30"), (31, "31-60"), (60, "31-60"), (61, "61-90"),
     (90, "61-90"), (91, "90+")])
 def test_a_loan_crosses_each_bucket_boundary(ctx, late, dpd_bucket):
-    loan = new_loan()  # #1 due 2026-02-15, never paid
+    loan = disbursed_loan()  # #1 due 2026-02-15, never paid
     run_daily(day("2026-02-15") + dt.timedelta(days=late), loan_ids=[loan.id])
     loan = db.session.get(Loan, loan.id)
     figures = service.balances(loan, today=day("2026-02-15") + dt.timedelta(days=late))
@@ -59,7 +58,7 @@ def _snapshot(loan_id):
 
 
 def test_running_twice_on_one_day_changes_nothing(ctx):
-    loan = new_loan()
+    loan = disbursed_loan()
     pay(loan, "300.00", "2026-02-15")
     run_daily(day("2026-04-20"), loan_ids=[loan.id])
     db.session.expire_all()
@@ -72,7 +71,7 @@ def test_running_twice_on_one_day_changes_nothing(ctx):
 
 def test_a_day_is_recorded_done_and_a_crashed_run_resumes(app, ctx, monkeypatch):
     when = day("2026-05-01")
-    ids = [new_loan().id for _ in range(3)]  # all three late on 1 May
+    ids = [disbursed_loan().id for _ in range(3)]  # all three late on 1 May
     calls = []
     from app.loans import job
 
@@ -107,7 +106,7 @@ def test_a_day_is_recorded_done_and_a_crashed_run_resumes(app, ctx, monkeypatch)
 
 
 def test_reminders_before_due_and_on_overdue_milestones(ctx):
-    loan = new_loan()
+    loan = disbursed_loan()
     queue_reminders(day("2026-02-12"), loan_ids=[loan.id])  # 3 days before #1
     queue_reminders(day("2026-02-12"), loan_ids=[loan.id])  # again: nothing more
     before = db.session.scalars(select(Reminder).where(Reminder.loan_id == loan.id)).all()
@@ -121,7 +120,7 @@ def test_reminders_before_due_and_on_overdue_milestones(ctx):
 
 
 def test_sending_respects_quiet_hours_retries_with_backoff_and_records_attempts(ctx):
-    loan = new_loan()
+    loan = disbursed_loan()
     queue_reminders(day("2026-02-14"), loan_ids=[loan.id])
     reminder = db.session.scalars(select(Reminder).where(Reminder.loan_id == loan.id)).one()
 
@@ -163,7 +162,7 @@ def test_sending_respects_quiet_hours_retries_with_backoff_and_records_attempts(
 
 
 def test_a_paid_installment_s_reminder_is_cancelled(ctx):
-    loan = new_loan()
+    loan = disbursed_loan()
     queue_reminders(day("2026-02-14"), loan_ids=[loan.id])
     pay(loan, "1060.00", "2026-02-15")
     queue_reminders(day("2026-02-15"), loan_ids=[loan.id])
@@ -172,24 +171,12 @@ def test_a_paid_installment_s_reminder_is_cancelled(ctx):
 
 
 def test_fee_received_makes_commissions_payable_and_refund_claws_back(ctx):
-    loan = new_loan()
-    channel = db.session.scalars(select(Channel).order_by(Channel.id)).first()
-    channel.commission_rate, channel.commission_basis, channel.settle_days = (
-        D("0.02"), "disbursed", 7)
+    channel = new_channel("0.02", "disbursed", settle_days=7)
+    loan = disbursed_loan(channel=channel, fee="240.00")  # the commission made, pending
     fee = db.session.scalar(select(ServiceFee).where(ServiceFee.loan_id == loan.id))
-    if fee is None:  # the test loan has no application: charge the fee by hand
-        from app.models import Application
-
-        application = db.session.scalars(select(Application).order_by(Application.id)).first()
-        fee = ServiceFee(application=application, loan=loan, basis="fixed", amount=D("240.00"),
-                         due_on_event="disbursement", state="charged")
-        db.session.add(fee)
-    db.session.add(Commission(loan=loan, service_fee=fee, channel=channel,
-                              basis="disbursed", rate=D("0.02"), base_amount=D("12000.00"),
-                              amount=D("240.00"), settle_days=7, state="pending"))
-    db.session.commit()
     income.receive_fee(fee, {"received_on": "2026-01-20"}, today=day("2026-01-20"))
-    commission = db.session.scalar(select(Commission).where(Commission.loan_id == loan.id))
+    commission = db.session.scalar(select(Commission).where(
+        Commission.loan_id == loan.id, Commission.channel_id == channel.id))
     # 2% of the 12,000.00 disbursed; payable T+7 after the fee came in
     assert (commission.state, commission.amount, commission.payable_on) == (
         "payable", D("240.00"), day("2026-01-27"))
@@ -203,39 +190,40 @@ def test_fee_received_makes_commissions_payable_and_refund_claws_back(ctx):
     assert commission.state == "clawed_back" and "loan cancelled" in commission.clawback_reason
 
 
-def test_commissions_made_at_disbursement_follow_the_rules(ctx, app):
-    from app.models import Application
-
-    application = db.session.scalars(select(Application).where(
-        Application.channel.has(Channel.commission_rate > 0))).first()
-    loan = new_loan()
-    loan.application = application
-    fee = ServiceFee(application=application, loan=loan, basis="percent_disbursed",
+def test_commissions_made_at_disbursement_follow_the_rules(ctx):
+    loan = disbursed_loan(channel=new_channel("0.10", "fee", settle_days=3))
+    fee = ServiceFee(application=loan.application, loan=loan, basis="percent_disbursed",
                      rate=D("0.01"), amount=D("120.00"), due_on_event="disbursement",
                      state="received", received_on=day("2026-01-15"))
     db.session.add(fee)
     made = income.create_commissions(loan, fee)
-    channel = application.channel
-    base = D("120.00") if channel.commission_basis == "fee" else loan.disbursed_amount
-    expected = (base * channel.commission_rate).quantize(D("0.01"))
-    assert made[0].amount == expected and made[0].base_amount == base
-    assert made[0].payable_on == day("2026-01-15") + dt.timedelta(days=channel.settle_days)
+    # 10% of the 120.00 fee, payable T+3 after it came in
+    assert (made[0].channel, made[0].base_amount, made[0].amount, made[0].payable_on) == (
+        loan.channel, D("120.00"), D("12.00"), day("2026-01-18"))
     db.session.rollback()
 
 
 def test_payout_batch_gathers_payable_commissions_and_is_confirmed(ctx):
     from app.models import CommissionBatch
 
+    channel = new_channel("0.10", "fee", settle_days=7)
+    loan = disbursed_loan(channel=channel, fee="240.00")
+    fee = db.session.scalar(select(ServiceFee).where(ServiceFee.loan_id == loan.id))
+    income.receive_fee(fee, {"received_on": "2026-01-20"}, today=day("2026-01-20"))
+    ours = db.session.scalar(select(Commission).where(Commission.channel_id == channel.id))
+    assert (ours.state, ours.amount, ours.payable_on) == ("payable", D("24.00"),
+                                                          day("2026-01-27"))
     payable_total = db.session.scalar(select(func.sum(Commission.amount)).where(
         Commission.state == "payable", Commission.payable_on <= day("2026-11-29"),
         Commission.batch_id.is_(None)))
-    if not payable_total:
-        pytest.skip("no payable commission in the demo data")
     batch = income.create_batch("2026-11-29", today=day("2026-11-29"))
-    assert batch.total == payable_total and batch.state == "draft"
+    assert ours in batch.commissions  # with whatever else is payable by then
+    assert batch.total == payable_total == sum(c.amount for c in batch.commissions)
+    assert batch.state == "draft"
     income.confirm_batch(batch, "2026-11-29", today=day("2026-11-29"))
     batch = db.session.get(CommissionBatch, batch.id)
     assert batch.state == "confirmed"
     assert {c.state for c in batch.commissions} == {"paid"}
+    assert db.session.get(Commission, ours.id).paid_on == day("2026-11-29")
     with pytest.raises(LoanRefused):
         income.confirm_batch(batch, "2026-11-29", today=day("2026-11-29"))

@@ -9,8 +9,8 @@ escaped on lists, show pages, the contract preview and the dashboard, and neutra
 CSV exports.
 
 Tests that expose a bug are marked xfail(strict=True) with the bug in their reason, so they
-fail as soon as the bug is fixed and the mark can go.  Every row this module adds is deleted
-when it ends (the append-only audit log excepted).
+fail as soon as the bug is fixed and the mark can go.  The module works on a database of
+its own (tests/conftest.py), so what it stores never reaches another module.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import io
 import re
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -33,12 +32,13 @@ from app.models import (
     Customer,
     Document,
     FollowUp,
-    Loan,
     LoanProduct,
     Repayment,
     Staff,
 )
+from tests import ROOT
 from tests.conftest import DEMO_PASSWORD
+from tests.factories import disbursed_loan
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
@@ -54,35 +54,6 @@ def xfail(reason):
 
 
 # -- Shared helpers ---------------------------------------------------------------------------
-def _tables():
-    from flask_appbuilder import Model
-
-    return Model.metadata.sorted_tables
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _clean_up(app):
-    """Deletes every row this module added (ids above the snapshot), children first."""
-    with app.app_context():
-        snapshot = {t.name: db.session.scalar(select(func.coalesce(func.max(t.c.id), 0)))
-                    for t in _tables() if "id" in t.c}
-        db.session.remove()
-    yield
-    with app.app_context():
-        for table in reversed(_tables()):
-            if table.name == "audit_log" or table.name.startswith("ab_"):
-                continue  # append-only; FAB's own tables are never written here
-            if "id" in table.c:
-                db.session.execute(table.delete().where(table.c.id > snapshot[table.name]))
-            else:
-                for fk in table.foreign_keys:
-                    if fk.column.table.name in snapshot:
-                        db.session.execute(table.delete().where(
-                            fk.parent > snapshot[fk.column.table.name]))
-        db.session.commit()
-        db.session.remove()
-
-
 def _count(app, model, *where) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count(model.id)).where(*where))
@@ -406,25 +377,9 @@ def test_schedule_preview_refuses_malformed_or_wrongly_typed_json(app, api, data
 # -- Repayment API ----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def loan_id(app):
-    """A loan of this module's own, disbursed on 2026-01-15 (deleted with the module's rows)."""
-    from app.loans import service
-
+    """A loan of this module's own, disbursed on 2026-01-15."""
     with app.app_context():
-        customer = db.session.scalars(select(Customer).order_by(Customer.id)).first()
-        product = db.session.scalars(select(LoanProduct).order_by(LoanProduct.id)).first()
-        loan = Loan(number="HX" + uuid.uuid4().hex[:12], customer=customer, product=product,
-                    funder=product.funder, principal=Decimal("12000.00"),
-                    annual_rate=Decimal("0.06"), months=12, method="equal_principal",
-                    day_count="30/360", overdue_rate=Decimal("0.09"),
-                    start_date=dt.date(2026, 1, 15), state="pending",
-                    owner_id=customer.owner_id, team_id=customer.team_id,
-                    branch_id=customer.branch_id)
-        db.session.add(loan)
-        db.session.commit()
-        service.disburse(loan, {"disbursed_on": "2026-01-15", "amount": "12000.00",
-                                "funder_reference": "FR-" + loan.number},
-                         today=dt.date(2026, 1, 15))
-        return loan.id
+        return disbursed_loan().id
 
 
 REPAYMENT = {"amount": "10.00", "paid_on": "2026-02-15"}
@@ -761,23 +716,8 @@ def test_html_in_text_fields_is_escaped_on_pages(app, api, web, marked_customer,
 
 def test_html_in_a_customer_name_is_escaped_on_the_contract_preview(app, api, web,
                                                                     marked_customer):
-    from app.loans import service
-
     with app.app_context():
-        customer = db.session.get(Customer, marked_customer)
-        product = db.session.scalars(select(LoanProduct).order_by(LoanProduct.id)).first()
-        loan = Loan(number="HXC" + uuid.uuid4().hex[:10], customer=customer, product=product,
-                    funder=product.funder, principal=Decimal("12000.00"),
-                    annual_rate=Decimal("0.06"), months=12, method="equal_principal",
-                    day_count="30/360", overdue_rate=Decimal("0.09"),
-                    start_date=dt.date(2026, 1, 15), state="pending",
-                    owner_id=customer.owner_id, team_id=customer.team_id,
-                    branch_id=customer.branch_id)
-        db.session.add(loan)
-        db.session.commit()
-        service.disburse(loan, {"disbursed_on": "2026-01-15", "amount": "12000.00",
-                                "funder_reference": "FR-" + loan.number},
-                         today=dt.date(2026, 1, 15))
+        loan = disbursed_loan(of=db.session.get(Customer, marked_customer))
         loan_pk = loan.id
     draft = _send(app.test_client(), "post", f"/api/v1/loans/{loan_pk}/contracts",
                   json={"kind": "loan"}, headers=api)
@@ -823,6 +763,6 @@ def test_dashboard_embeds_names_escaped(app, web):
 
 
 def test_dashboard_pie_tooltip_escapes_names():
-    source = (Path(__file__).parents[1] / "app" / "static" / "js" / "dashboard.js").read_text()
+    source = (ROOT / "app" / "static" / "js" / "dashboard.js").read_text()
     formatter = source[source.index("function pie(rows)"):source.index("function hbar(")]
     assert "esc(p.name)" in formatter, formatter[:300]

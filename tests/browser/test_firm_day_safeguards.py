@@ -22,8 +22,8 @@ sharing what they made through ``DAY``:
 
 Amounts and rates are worked here by hand (the equal-installment formula and the IRR of the
 net proceeds), not read back from the application.  Every step saves test-artifacts/browser/
-day17-NN-role-step.png and is checked for raw values (tests/test_raw_tokens.py's checks) and
-English phrases; every page for console errors and requests beyond 127.0.0.1.  What issue 17
+day17-NN-role-step.png and is checked for raw values (tests/ops/test_no_raw_values.py's
+checks) and English phrases; every page for console errors and requests beyond 127.0.0.1.  What issue 17
 promised and a page does not keep is collected, and the role's test fails listing it at the
 end, after the rest of its day has run.
 """
@@ -58,10 +58,11 @@ from tests.browser.day_support import (
 )
 from tests.browser.support import assert_local_only, shot
 from tests.browser.test_dashboard import CHARTS, PAINTED
-from tests.test_raw_tokens import _codes, raw_tokens, read_text
+from tests.ops.test_no_raw_values import _codes, raw_tokens, read_text
 
 WIDTH = 1440
 DAY: dict = {}
+pytestmark = pytest.mark.story  # one day: each role goes on from the one before
 FIRM_TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 CUSTOMER, BIRTH = "司马静怡", dt.date(1992, 3, 8)  # a two-character surname, a woman
 ID_NUMBER = make_id_number("350104", BIRTH, 556)

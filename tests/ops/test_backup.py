@@ -24,9 +24,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from app import create_app
+from tests import ROOT
 from tests.conftest import scratch_database
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "backup.py"
+SCRIPT = ROOT / "scripts" / "backup.py"
 PASSWORD = "Demo#Pass2026"
 UPLOADS = [  # what a salesperson uploads through the document view
     ("身份证.pdf", "id_card", b"%PDF-1.4\n" + os.urandom(40_000) + b"\n%%EOF\n"),

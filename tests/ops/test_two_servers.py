@@ -25,13 +25,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from tests.conftest import DEMO_PASSWORD
+from tests import ROOT
+from tests.conftest import DEMO_PASSWORD, server_admin_engine
 
 pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
                                 reason="two servers share one PostgreSQL (the PostgreSQL pass)")
-ROOT = Path(__file__).resolve().parent.parent
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7"
        b"5\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
@@ -47,7 +47,7 @@ def _port() -> int:
 def servers(tmp_path_factory):
     base = urlsplit(os.environ["TEST_DATABASE_URL"])
     name = f"loandesk_two_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(os.environ["TEST_DATABASE_URL"], isolation_level="AUTOCOMMIT")
+    admin = server_admin_engine(os.environ["TEST_DATABASE_URL"])  # not on the demo database
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     tmp = tmp_path_factory.mktemp("two")
@@ -85,10 +85,9 @@ def servers(tmp_path_factory):
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
-    admin.dispose()
-    with create_engine(os.environ["TEST_DATABASE_URL"],
-                       isolation_level="AUTOCOMMIT").connect() as conn:
+    with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def csrf_token(html: str) -> str:

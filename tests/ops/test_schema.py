@@ -1,14 +1,11 @@
 """schema.sql, the models and the migrations describe the same schema."""
 
-from pathlib import Path
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app.extensions import db
 from app.models import Model
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests import ROOT
 
 
 def test_schema_sql_matches_the_models():

@@ -9,13 +9,11 @@ reads the database afterwards: a refused change stores nothing, an allowed one i
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
 
-from app.domain.validators import make_id_number
 from app.editing import edits_unguarded
 from app.extensions import db
 from app.models import (
@@ -28,6 +26,14 @@ from app.models import (
     Staff,
 )
 from tests.conftest import DEMO_PASSWORD
+from tests.factories import (
+    booked_loan,
+    disbursed_loan,
+    login,
+    new_application,
+    new_customer,
+    staff,
+)
 
 ROLES = ("sales1", "manager", "reviewer", "finance", "auditor", "admin")
 APPLICATION_STATES = ("draft", "submitted", "scoring", "under_review", "approved",
@@ -40,49 +46,6 @@ OPEN_APPLICATION = {"draft", "submitted", "scoring", "under_review", "approved",
 LOAN_STATES = ("pending", "active", "overdue", "settled", "written_off")
 WRITES_LOANS = {"finance", "admin"}
 FEE_STATES = ("charged", "received", "refunded")
-_serial = itertools.count(1)
-
-
-def login(app, username):
-    client = app.test_client()
-    response = client.post("/login/", data={"username": username, "password": DEMO_PASSWORD})
-    assert response.status_code == 302, username
-    return client
-
-
-def staff_of(username: str) -> Staff:
-    from flask import current_app
-
-    user = current_app.appbuilder.sm.find_user(username=username)
-    return db.session.query(Staff).filter_by(user_id=user.id).one()
-
-
-def new_customer(owner: Staff) -> Customer:
-    n = next(_serial)
-    birth = dt.date(1980 + n % 20, 1 + n % 12, 1 + n % 27)
-    digits = "零一二三四五六七八九"
-    name = "林" + "".join(digits[int(d)] for d in f"{n:03d}")  # a name has no digits
-    customer = Customer(kind="person", name=name, id_number=make_id_number(
-        "350102", birth, 500 + n), birth_date=birth, gender="M" if (500 + n) % 2 else "F",
-        phone=f"1301111{n:04d}", city="福州", owner=owner, team=owner.team,
-        branch=owner.branch, monthly_income=Decimal("12000.00"), status="active")
-    db.session.add(customer)
-    return customer
-
-
-def new_application(state: str) -> int:
-    owner = staff_of("sales1")
-    product = db.session.query(LoanProduct).filter_by(code="XY-XINDAI").one()
-    with edits_unguarded():
-        application = Application(
-            number=f"APLOCK{next(_serial):06d}", customer=new_customer(owner),
-            product=product, amount=Decimal("50000.00"), months=12,
-            method="equal_installment", purpose="装修", state=state, owner=owner,
-            team=owner.team, branch=owner.branch,
-            reviewer=staff_of("reviewer") if state != "draft" else None)
-        db.session.add(application)
-        db.session.commit()
-    return application.id
 
 
 class _Form(HTMLParser):
@@ -151,7 +114,7 @@ def test_application_terms_change_only_in_draft(app, role):
     wrong = []
     for state in APPLICATION_STATES:
         with app.app_context():
-            pk = new_application(state)
+            pk = new_application(state).id
         url = f"/applicationview/edit/{pk}"
         want_page, want_change = expected_application(state, role)
         status = client.get(url).status_code
@@ -176,7 +139,7 @@ def test_application_terms_change_only_in_draft(app, role):
 def test_a_refused_api_edit_says_why(app):
     client = login(app, "sales1")
     with app.app_context():
-        pk = new_application("repaying")
+        pk = new_application("repaying").id
     answer = client.put(f"/api/v1/applications/{pk}", json={"amount": "123456.00"})
     assert answer.status_code == 409
     assert "还款中" in answer.get_json()["message"]
@@ -186,11 +149,11 @@ def test_a_refused_api_edit_says_why(app):
 def test_reassigning_an_application_needs_the_right_and_an_open_state(app, role):
     client = login(app, role)
     with app.app_context():
-        sales2 = staff_of("sales2").id
+        sales2 = staff("sales2").id
     wrong = []
     for state in APPLICATION_STATES:
         with app.app_context():
-            pk = new_application(state)
+            pk = new_application(state).id
         answer = client.put(f"/api/v1/applications/{pk}", json={"owner": sales2})
         # FAB's API leaves owner out of edit_columns: the form is where owners change.
         url = f"/applicationview/edit/{pk}"
@@ -210,7 +173,7 @@ def test_reassigning_an_application_needs_the_right_and_an_open_state(app, role)
 def test_the_edit_icon_shows_only_where_editing_is_allowed(app):
     client = login(app, "sales1")
     with app.app_context():
-        draft, repaying = new_application("draft"), new_application("repaying")
+        draft, repaying = new_application("draft").id, new_application("repaying").id
     html = client.get("/applicationview/list/?psize_ApplicationView=100").get_data(
         as_text=True)
     assert f"/applicationview/show/{draft}" in html
@@ -234,7 +197,7 @@ def test_a_customers_identity_changes_only_with_view_sensitive(app, role):
     wrong = []
     for index, (kind, (field, value)) in enumerate(CUSTOMER_CHANGES.items()):
         with app.app_context():
-            customer = new_customer(staff_of("sales1"))
+            customer = new_customer("sales1")
             db.session.commit()
             pk, before = customer.id, getattr(customer, field)
         expected = EXPECTED_CUSTOMER[role][index]
@@ -264,7 +227,7 @@ def test_a_customers_identity_changes_only_with_view_sensitive(app, role):
 def test_the_customer_form_shows_identity_fields_locked_with_the_reason(app):
     client = login(app, "sales1")
     with app.app_context():
-        customer = new_customer(staff_of("sales1"))
+        customer = new_customer("sales1")
         db.session.commit()
         pk = customer.id
     html = client.get(f"/customerview/edit/{pk}").get_data(as_text=True)
@@ -281,7 +244,7 @@ def test_a_form_post_without_the_locked_fields_keeps_them(app):
     """Disabled fields are not sent by the browser: they must not be saved empty."""
     client = login(app, "sales1")
     with app.app_context():
-        customer = new_customer(staff_of("sales1"))
+        customer = new_customer("sales1")
         db.session.commit()
         pk, name = customer.id, customer.name
     url = f"/customerview/edit/{pk}"
@@ -298,17 +261,14 @@ def test_a_form_post_without_the_locked_fields_keeps_them(app):
 # -- Loans and service fees ------------------------------------------------------------------
 
 def _loan_in(state: str) -> int:
-    """A loan of the Fuzhou branch (finance's reach) in ``state``: the demo's, or an active
-    one moved there as its history would have (the demo writes few loans off)."""
-    in_branch = Loan.branch.has(code="FZ")
-    loan = db.session.query(Loan).filter(Loan.state == state, in_branch).order_by(
-        Loan.id).first()
-    if loan is None:
-        loan = db.session.query(Loan).filter(Loan.state == "active", in_branch).order_by(
-            Loan.id.desc()).first()
-        with edits_unguarded():
-            loan.state = state
-            db.session.commit()
+    """A loan of the Fuzhou branch (finance's reach, a customer of sales1's) in ``state``:
+    booked, or paid out and moved there as its history would have."""
+    if state == "pending":
+        return booked_loan().id
+    loan = disbursed_loan()
+    with edits_unguarded():
+        loan.state = state
+        db.session.commit()
     return loan.id
 
 
@@ -371,7 +331,7 @@ def test_a_service_fees_refund_rule_is_settled_before_receipt(app, state):
 def test_a_consent_can_be_revoked_but_not_rewritten(app):
     client = login(app, "sales1")
     with app.app_context():
-        customer = new_customer(staff_of("sales1"))
+        customer = new_customer("sales1")
         consent = Consent(customer=customer, scope="credit_query", purpose="查询征信",
                           granted_on=dt.date(2026, 1, 5))
         db.session.add(consent)
@@ -434,7 +394,7 @@ def test_a_repaying_application_is_frozen_under_every_path(app):
     from app.editing import EditLocked
 
     with app.app_context():
-        pk = new_application("repaying")
+        pk = new_application("repaying").id
         application = db.session.get(Application, pk)
         application.amount = Decimal("123456.00")
         with pytest.raises(EditLocked):
@@ -446,7 +406,7 @@ def test_a_repaying_application_is_frozen_under_every_path(app):
 def test_deleting_a_submitted_application_is_refused(app):
     client = login(app, "admin")
     with app.app_context():
-        draft, submitted = new_application("draft"), new_application("under_review")
+        draft, submitted = new_application("draft").id, new_application("under_review").id
     assert client.post(f"/applicationview/delete/{submitted}").status_code == 409
     assert client.delete(f"/api/v1/applications/{submitted}").status_code == 409
     with app.app_context():
@@ -479,7 +439,7 @@ def _record_of(view: str) -> int:
     model = models[view]
     query = db.session.query(model.id)
     if model in (Contact, FollowUp):
-        query = query.filter(model.customer.has(Customer.owner_id == staff_of("sales1").id))
+        query = query.filter(model.customer.has(Customer.owner_id == staff("sales1").id))
     return query.order_by(model.id).first()[0]
 
 
@@ -501,7 +461,7 @@ def test_a_customer_with_applications_is_not_deleted(app):
     the application pointing at nothing."""
     client = login(app, "admin")
     with app.app_context():
-        pk = new_application("draft")
+        pk = new_application("draft").id
         customer = db.session.get(Application, pk).customer_id
     page = client.post(f"/customerview/delete/{customer}")
     assert page.status_code == 409 and "进件" in page.get_data(as_text=True)
@@ -515,7 +475,7 @@ def test_a_customer_with_applications_is_not_deleted(app):
 def test_a_revocation_is_not_undone(app):
     client = login(app, "sales1")
     with app.app_context():
-        customer = new_customer(staff_of("sales1"))
+        customer = new_customer("sales1")
         consent = Consent(customer=customer, scope="credit_query", purpose="查询征信",
                           granted_on=dt.date(2026, 1, 5), revoked_on=dt.date(2026, 2, 1))
         db.session.add(consent)
@@ -531,10 +491,7 @@ def test_a_revocation_is_not_undone(app):
 
 def test_only_a_manager_blacklists_or_lifts_the_blacklist(app):
     with app.app_context():
-        customer = new_customer(staff_of("sales1"))
-        customer.status, customer.blacklist_reason = "blacklisted", "提供虚假材料"
-        db.session.commit()
-        pk = customer.id
+        pk = new_customer("sales1", status="blacklisted", blacklist_reason="提供虚假材料").id
     sales = login(app, "sales1")
     refused = sales.put(f"/api/v1/customers/{pk}", json={"status": "active"})
     assert refused.status_code == 409
@@ -553,7 +510,7 @@ def test_locked_fields_are_disabled_whatever_their_widget(app):
 
     client = login(app, "sales1")
     with app.app_context():
-        customer = new_customer(staff_of("sales1"))
+        customer = new_customer("sales1")
         db.session.commit()
         pk = customer.id
     html = client.get(f"/customerview/edit/{pk}").get_data(as_text=True)

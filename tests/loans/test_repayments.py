@@ -8,7 +8,6 @@ The loan used throughout: ¥12,000.00 over 12 months, 等额本金 (1,000.00 pri
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from decimal import Decimal as D
 
@@ -18,42 +17,16 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.loans import service
 from app.loans.service import LoanRefused
-from app.models import Customer, Installment, Loan, LoanProduct, Repayment, RepaymentAllocation
-
-DISBURSED = dt.date(2026, 1, 15)
-
-
-def day(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
-
-
-def new_loan(method="equal_principal", principal="12000.00", rate="0.06", months=12,
-             overdue="0.09", settlement="to_date", strategy="vertical") -> Loan:
-    customer = db.session.scalars(select(Customer).order_by(Customer.id)).first()
-    product = db.session.scalars(select(LoanProduct).order_by(LoanProduct.id)).first()
-    loan = Loan(number="T" + uuid.uuid4().hex[:12], customer=customer, product=product,
-                funder=product.funder, principal=D(principal), annual_rate=D(rate),
-                months=months, method=method, day_count="30/360", overdue_rate=D(overdue),
-                start_date=DISBURSED, state="pending", settlement_interest=settlement,
-                allocation_strategy=strategy, owner_id=customer.owner_id,
-                team_id=customer.team_id, branch_id=customer.branch_id)
-    db.session.add(loan)
-    db.session.commit()
-    service.disburse(loan, {"disbursed_on": "2026-01-15", "amount": principal,
-                            "funder_reference": "FR-" + loan.number}, today=DISBURSED)
-    return loan
-
-
-def pay(loan, amount, on, **extra):
-    data = {"amount": amount, "paid_on": on, "reference": uuid.uuid4().hex[:20], **extra}
-    rep, created = service.post_repayment(loan, data, today=day(on))
-    assert created
-    return rep
-
-
-def rows(loan) -> list[Installment]:
-    return list(db.session.scalars(select(Installment).where(Installment.loan_id == loan.id)
-                                   .order_by(Installment.n)))
+from app.models import Channel, Loan, Repayment, RepaymentAllocation
+from tests.factories import (
+    DISBURSED,
+    booked_loan,
+    day,
+    disbursed_loan,
+    new_application,
+    pay,
+    rows,
+)
 
 
 def parts(rep) -> list[tuple[int | None, str, D]]:
@@ -72,7 +45,7 @@ def assert_allocations_add_up(loan):
 
 
 def test_disbursement_stores_the_schedule_and_activates_the_loan(ctx):
-    loan = new_loan()
+    loan = disbursed_loan()
     schedule = rows(loan)
     assert loan.state == "active" and loan.outstanding_principal == D("12000.00")
     assert [r.due_date for r in schedule[:3]] == [day("2026-02-15"), day("2026-03-15"),
@@ -83,17 +56,11 @@ def test_disbursement_stores_the_schedule_and_activates_the_loan(ctx):
 
 
 def test_disbursement_refuses_a_wrong_amount_and_a_second_payout(ctx):
-    loan = new_loan()
+    loan = disbursed_loan()
     with pytest.raises(LoanRefused):
         service.disburse(loan, {"disbursed_on": "2026-01-15", "amount": "12000.00",
                                 "funder_reference": "again"}, today=DISBURSED)
-    customer = db.session.scalars(select(Customer)).first()
-    product = db.session.scalars(select(LoanProduct)).first()
-    pending = Loan(number="T" + uuid.uuid4().hex[:12], customer=customer, product=product,
-                   funder=product.funder, principal=D("5000.00"), annual_rate=D("0.06"),
-                   months=6, method="equal_principal", start_date=DISBURSED, state="pending")
-    db.session.add(pending)
-    db.session.commit()
+    pending = booked_loan(principal="5000.00", months=6)
     with pytest.raises(LoanRefused) as refused:
         service.disburse(pending, {"disbursed_on": "2026-01-15", "amount": "4999.99",
                                    "funder_reference": "x"}, today=DISBURSED)
@@ -103,7 +70,7 @@ def test_disbursement_refuses_a_wrong_amount_and_a_second_payout(ctx):
 
 
 def test_partial_payment_leaves_the_installment_partly_paid(ctx):
-    loan = new_loan()
+    loan = disbursed_loan()
     rep = pay(loan, "500.00", "2026-02-15")
     first = rows(loan)[0]
     assert parts(rep) == [(1, "interest", D("60.00")), (1, "principal", D("440.00"))]
@@ -113,7 +80,7 @@ def test_partial_payment_leaves_the_installment_partly_paid(ctx):
 
 
 def test_exact_payment_pays_the_installment(ctx):
-    loan = new_loan()
+    loan = disbursed_loan()
     pay(loan, "1060.00", "2026-02-15")
     first, second = rows(loan)[:2]
     assert first.state == "paid" and first.paid_on == day("2026-02-15")
@@ -122,7 +89,7 @@ def test_exact_payment_pays_the_installment(ctx):
 
 
 def test_late_payment_pays_penalty_first_at_the_capped_rate(ctx):
-    loan = new_loan()
+    loan = disbursed_loan()
     # 23 days late (15 Feb → 10 Mar): 1,000.00 × 6% × 23 / 360 = 3.8333 → 3.83
     rep = pay(loan, "1063.83", "2026-03-10")
     assert parts(rep) == [(1, "penalty", D("3.83")), (1, "interest", D("60.00")),
@@ -132,7 +99,7 @@ def test_late_payment_pays_penalty_first_at_the_capped_rate(ctx):
 
 
 def test_overpayment_is_kept_as_credit_and_used_when_the_next_installment_starts(ctx):
-    loan = new_loan()
+    loan = disbursed_loan()
     rep = pay(loan, "2215.00", "2026-02-15")
     # 1,060.00 due, then the current period (#2, 1,055.00) in advance, 100.00 left as credit
     assert parts(rep)[-1] == (None, "credit", D("100.00"))
@@ -151,7 +118,7 @@ def test_overpayment_is_kept_as_credit_and_used_when_the_next_installment_starts
 
 
 def test_early_settlement_charges_interest_to_the_payment_date(ctx):
-    loan = new_loan()
+    loan = disbursed_loan()
     pay(loan, "1060.00", "2026-02-15")
     # #2's period runs 15 Feb → 1 Mar: 16 days (30/360); 11,000.00 × 6% × 16/360 = 29.33
     quote = service.balances(loan, today=day("2026-03-01"))
@@ -168,7 +135,7 @@ def test_early_settlement_charges_interest_to_the_payment_date(ctx):
 
 
 def test_full_period_rule_charges_the_whole_current_interest(ctx):
-    loan = new_loan(settlement="full_period")
+    loan = disbursed_loan(settlement="full_period")
     pay(loan, "1060.00", "2026-02-15")
     assert service.balances(loan, today=day("2026-03-01"))["payoff_amount"] == \
         D("11055.00")
@@ -182,7 +149,7 @@ def test_full_period_rule_charges_the_whole_current_interest(ctx):
 ])
 def test_partial_prepayment_regenerates_the_rest(ctx, mode, count, first_principal,
                                                  last_due):
-    loan = new_loan()
+    loan = disbursed_loan()
     rep = pay(loan, "6060.00", "2026-02-15", prepayment=mode)
     schedule = [r for r in rows(loan) if r.state != "cancelled"]
     # #1 paid as due; #2 becomes the prepayment (5,000.00 principal, no interest: 0 days)
@@ -200,7 +167,7 @@ def test_partial_prepayment_regenerates_the_rest(ctx, mode, count, first_princip
 
 
 def test_reversal_then_replay(ctx):
-    loan = new_loan()
+    loan = disbursed_loan()
     first = pay(loan, "1060.00", "2026-02-15")
     pay(loan, "1055.00", "2026-03-15")
     mirror = service.reverse(first, "posted to the wrong loan", today=day("2026-03-20"))
@@ -225,7 +192,7 @@ def test_reversal_then_replay(ctx):
 
 
 def test_the_same_payment_twice_is_posted_once(ctx):
-    loan = new_loan()
+    loan = disbursed_loan()
     data = {"amount": "1060.00", "paid_on": "2026-02-15", "reference": "BANK-1",
             "idempotency_key": uuid.uuid4().hex}
     first, created = service.post_repayment(loan, data, today=day("2026-02-15"))
@@ -254,7 +221,7 @@ def test_the_same_payment_twice_is_posted_once(ctx):
     ({"amount": "10", "paid_on": "2026-02-15", "reference": "x" * 65}, "reference"),
 ])
 def test_bad_repayments_are_refused_and_change_nothing(ctx, data, field):
-    loan = new_loan()
+    loan = disbursed_loan()
     with pytest.raises(LoanRefused) as refused:
         service.post_repayment(loan, data, today=day("2026-02-15"))
     assert field in refused.value.errors
@@ -266,14 +233,8 @@ def test_bad_repayments_are_refused_and_change_nothing(ctx, data, field):
 def test_booking_copies_the_applications_owner_and_channel(ctx, monkeypatch):
     """The loan keeps its application's salesperson, team, branch and channel (the reports
     group loans by channel from the loan alone).  Nothing is committed: rolled back after."""
-    from app.models import Application
-
-    application = db.session.scalars(
-        select(Application).where(Application.state == "approved",
-                                  Application.channel_id.is_not(None),
-                                  ~select(Loan.id).where(Loan.application_id == Application.id)
-                                  .exists()).order_by(Application.id)).first()
-    assert application is not None, "the demo has an approved application without a loan"
+    channel = db.session.scalars(select(Channel).order_by(Channel.id)).first()
+    application = new_application("approved", "sales2", channel=channel)
     monkeypatch.setattr(db.session, "commit", db.session.flush)
     loan = service.book(application)
     assert (loan.channel_id, loan.owner_id, loan.team_id, loan.branch_id) == (

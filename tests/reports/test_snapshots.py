@@ -15,7 +15,7 @@ from app.loans import business_today
 from app.models import Installment, Loan, PortfolioSnapshot
 from app.reports.filters import month_start
 from app.reports.snapshots import backfill, month_end, take_snapshot
-from tests.test_repayments import new_loan, pay, rows
+from tests.factories import disbursed_loan, pay, rows
 
 
 def book_by_hand(day: dt.date) -> dict:
@@ -99,7 +99,7 @@ def test_the_dashboard_trend_reads_the_snapshots(app, client, auth, ctx):
 
 
 def test_max_dpd_remembers_how_late_an_installment_was_paid(ctx):
-    loan = new_loan(principal="12000.00", months=12)  # first due 2026-02-15
+    loan = disbursed_loan(principal="12000.00", months=12)  # first due 2026-02-15
     first = rows(loan)[0]
     owed = first.principal + first.interest
     pay(loan, str(owed + D("50.00")), "2026-03-27")  # 40 days late, penalty included

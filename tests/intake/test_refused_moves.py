@@ -13,13 +13,7 @@ from decimal import Decimal
 
 from app.extensions import db
 from app.models import Application, Decision, FirmSetting, LoanProduct, LprRate
-from tests.factories import login, new_draft, state_and_decisions, submit
-
-
-def under_review(app) -> int:
-    pk, _customer = new_draft(app)
-    assert submit(login(app, "sales1"), pk).status_code == 200
-    return pk
+from tests.factories import login, new_draft, state_and_decisions, submit, under_review
 
 
 def approve(client, pk, **body):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import event, func, select
@@ -18,14 +17,12 @@ from app.loans import service
 from app.models import (
     AuditLog,
     Contract,
-    Customer,
     Installment,
     Loan,
-    LoanProduct,
     Repayment,
     RepaymentAllocation,
 )
-from tests.test_repayments import DISBURSED, day, new_loan
+from tests.factories import DISBURSED, booked_loan, day, disbursed_loan
 
 
 @contextlib.contextmanager
@@ -60,22 +57,8 @@ def counts(loan_id: int) -> tuple:
     )
 
 
-def pending_loan() -> Loan:
-    customer = db.session.scalars(select(Customer).order_by(Customer.id)).first()
-    product = db.session.scalars(select(LoanProduct).order_by(LoanProduct.id)).first()
-    loan = Loan(number="T" + uuid.uuid4().hex[:12], customer=customer, product=product,
-                funder=product.funder, principal=D("12000.00"), annual_rate=D("0.06"),
-                months=12, method="equal_principal", day_count="30/360",
-                overdue_rate=D("0.09"), start_date=DISBURSED, state="pending",
-                owner_id=customer.owner_id, team_id=customer.team_id,
-                branch_id=customer.branch_id)
-    db.session.add(loan)
-    db.session.commit()
-    return loan
-
-
 def test_a_disbursement_failing_at_its_last_write_leaves_the_loan_pending(ctx):
-    loan = pending_loan()
+    loan = booked_loan()
     before = counts(loan.id)
     data = {"disbursed_on": "2026-01-15", "amount": "12000.00", "funder_reference": "FR-X"}
     # The audit entry is written with the last flush, after the twelve installments.
@@ -92,7 +75,7 @@ def test_a_disbursement_failing_at_its_last_write_leaves_the_loan_pending(ctx):
 
 
 def test_a_repayment_failing_halfway_leaves_no_trace(ctx):
-    loan = new_loan()
+    loan = disbursed_loan()
     before = counts(loan.id)
     states = [(i.n, i.state, i.paid_principal) for i in loan.installments]
     data = {"amount": "1060.00", "paid_on": "2026-02-15", "reference": uuid.uuid4().hex[:16]}

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests import ROOT
+
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s|%s|%%")
 
 

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from app.domain.money import amount_in_capitals
 from app.extensions import db
 from app.models import Contract, Customer, Loan, Staff
+from tests.factories import disbursed_loan
 
 
 def _headers(auth, username="finance"):
@@ -19,14 +20,10 @@ def _headers(auth, username="finance"):
 
 
 def _loan(app, months=36):
-    """A disbursed demo loan of the finance user's branch with the most months."""
+    """A loan of its own, disbursed, of a person of sales1's (the finance user's branch),
+    through a contracted application with a service fee."""
     with app.app_context():
-        staff = db.session.query(Staff).filter_by(
-            user_id=app.appbuilder.sm.find_user(username="finance").id).one()
-        loan = db.session.query(Loan).filter(
-            Loan.branch_id == staff.branch_id, Loan.disbursed_on.isnot(None),
-            Loan.customer.has(kind="person")).order_by(Loan.months.desc(), Loan.id).first()
-        return loan.id
+        return disbursed_loan(months=months, method="equal_installment", fee="960.00").id
 
 
 def _text(pdf_bytes):
@@ -402,7 +399,7 @@ def test_a_loans_contract_list_shows_versions_states_and_the_firms_clock(app):
 
     from app.contracts import service
     from app.contracts.screens import loan_contracts
-    from tests.test_permission_cache import statements_during
+    from tests.security.test_permission_cache import statements_during
 
     with app.app_context():  # a loan of finance's branch without contracts yet
         branch = db.session.query(Staff).filter_by(

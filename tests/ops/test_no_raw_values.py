@@ -18,7 +18,7 @@ import pytest
 from app.models.enums import LabelledEnum
 from seed.demo import DEMO_USERS
 from tests.conftest import DEMO_PASSWORD
-from tests.test_i18n_crawl import pages_for
+from tests.ops.test_languages import pages_for
 
 RAW_WORDS = re.compile(r"(?<![\w-])(None|__None|True|False|LDAP|OID|OpenID)(?![\w-])")
 PYTHON_LIST = re.compile(r"\[(?:\]|'[^']*'|[A-Z][A-Za-z]+(?:, [A-Z][A-Za-z]+)*\])")

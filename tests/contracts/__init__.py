@@ -1,0 +1,1 @@
+"""Contracts: generation, numbering, rendering in Chinese, the life cycle."""

@@ -1,0 +1,2 @@
+"""Loans: quotes, disbursement, repayments and their allocation, the daily job, fees and
+commissions."""

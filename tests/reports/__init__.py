@@ -1,0 +1,1 @@
+"""Reports and the dashboard: figures, exports, PDF layout, month-end snapshots."""
