@@ -7,12 +7,14 @@ with the change it describes.
 from __future__ import annotations
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime
 from sqlalchemy.orm.base import NO_VALUE
 
 from .extensions import db
 from .models import AuditLog
 from .models.base import utcnow
+from .models.labels import label_of
 from .scoping import acting_user
 
 
@@ -277,12 +279,27 @@ def purpose_text(purpose: str | None) -> str:
     return str(label) if label is not None else purpose
 
 
-def _label(model, key: str) -> str:
-    from .views.labels import COLUMN_LABELS  # late: the views import this module
+# Keys the app writes into an entry's changes that are no field of the record: a state
+# move's from and to (and an application's loan), a disbursement's amount, an unmasking's
+# fields, an export's filters (a report's: by branch, team, staff…), a contract PDF.
+CHANGE_LABELS = {"from": _l("From"), "to": _l("To"), "loan": _l("Loan"),
+                 "amount": _l("Amount"), "fields": _l("Fields"), "filters": _l("Filters"),
+                 "lang": _l("Language"), "pdf": _l("PDF"), "reversed_by": _l("Reversed by"),
+                 "branch": _l("Branch"), "team": _l("Team"), "staff": _l("Staff"),
+                 "product": _l("Product"), "funder": _l("Funder"), "channel": _l("Channel")}
 
-    if key not in COLUMN_LABELS and key.endswith(("_id", "_fk")):
+
+def _known_label(model, key: str) -> object:
+    label = label_of(model, key)
+    return CHANGE_LABELS.get(key) if label is None else label
+
+
+def _label(model, key: str) -> str:
+    label = _known_label(model, key)
+    if label is None and key.endswith(("_id", "_fk")):
         key = key[:-3]  # owner_id: the owner
-    return str(COLUMN_LABELS.get(key, key))
+        label = _known_label(model, key)
+    return key if label is None else str(label)
 
 
 def readable_changes(entry) -> str:
@@ -311,8 +328,6 @@ def readable_changes(entry) -> str:
 
 
 def _system_purposes() -> None:
-    from flask_babel import lazy_gettext as _l
-
     SYSTEM_PURPOSES.update({
         "returned to the pool": _l("returned to the public pool"),
         "claimed from the public pool": _l("claimed from the public pool"),

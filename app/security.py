@@ -31,6 +31,7 @@ from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_babel import gettext
 from sqlalchemy import select
 
+from .models.labels import SHARED_LABELS
 from .user_screens import (
     ResetMyPasswordView,
     ResetPasswordView,
@@ -67,12 +68,11 @@ def _without_download(view):
     and with bulk-action routes only where the screen has actions (an unknown action name
     made FAB answer 500)."""
     has_actions = any(hasattr(getattr(view, n, None), "_action") for n in dir(view))
-    from .views.labels import COLUMN_LABELS
-
     excluded = set(view.exclude_route_methods) | {"download"}
-    # FAB leaves some columns of its screens unlabelled (shown as English code names).
+    # FAB leaves some columns of its screens unlabelled (shown as English code names): they
+    # show FAB's own tables, whose labels are the shared ones.
     body = {"exclude_route_methods": excluded,
-            "label_columns": {**COLUMN_LABELS, **(view.label_columns or {})}}
+            "label_columns": {**SHARED_LABELS, **(view.label_columns or {})}}
     if not has_actions:
         excluded |= {"action", "action_post"}
     else:
