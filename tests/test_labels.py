@@ -65,3 +65,17 @@ def test_the_api_names_a_missing_related_record_by_its_label(client, auth):
     assert response.status_code == 422, response.get_data(as_text=True)
     assert response.get_json()["message"]["customer"] == [
         "The selected Customer does not exist."]
+
+
+def test_the_audit_entry_page_shows_its_changes_in_words(app, client, auth):
+    from app.extensions import db
+
+    with app.app_context():
+        entry = AuditLog(action="update", entity="customer", record_id="1", changes={
+            "monthly_income": ["8000.00", "9500.00"]})
+        db.session.add(entry)
+        db.session.commit()
+        pk = entry.id
+    auth.login("admin")
+    html = client.get(f"/auditlogview/show/{pk}").get_data(as_text=True)
+    assert "变更内容" in html and "月收入：8000.00 → 9500.00" in html

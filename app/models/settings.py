@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Model, Rate, VersionedMixin, coded, utcnow
-from .enums import AuditAction
+from .enums import AuditAction, DocumentKind
 
 
 class LprRate(VersionedMixin, Model):
@@ -63,8 +63,6 @@ class FirmSetting(VersionedMixin, Model):
         """The value as a person reads it: the document kinds a checklist asks for by their
         names (the setting stores their codes)."""
         if self.key.startswith("intake.required_documents.") and self.value:
-            from .enums import DocumentKind
-
             labels = DocumentKind.labels()
             return "、".join(str(labels.get(code.strip(), code.strip()))
                             for code in self.value.split(",") if code.strip())
@@ -90,13 +88,3 @@ class AuditLog(Model):
     changes: Mapped[dict | None] = mapped_column(JSON, info={"label": _l("Changes")})
     purpose: Mapped[str | None] = mapped_column(String(255), info={"label": _l("Purpose")})
     ip: Mapped[str | None] = mapped_column(String(45), info={"label": _l("IP address")})
-
-    # What the screens show of this property, as columns are labelled (app/models/labels.py).
-    __labels__ = {"changes_text": _l("Changes")}
-
-    @property
-    def changes_text(self) -> str:
-        """The changes in words, for the trail's screen (app/audit.py)."""
-        from app.audit import readable_changes
-
-        return readable_changes(self)
