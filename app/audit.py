@@ -12,10 +12,12 @@ from sqlalchemy import DateTime
 from sqlalchemy.orm.base import NO_VALUE
 
 from .extensions import db
-from .models import AuditLog
+from .i18n import format_minute
+from .models import AuditLog, Model
 from .models.base import utcnow
 from .models.labels import label_of
 from .scoping import acting_user
+from .users import NO_EMAIL_DOMAIN, role_label
 
 
 def record(action: str, entity: str | None = None, record_id: object = None,
@@ -202,8 +204,6 @@ def install_audit_trail() -> None:
 # -- The trail in words, for its screen ------------------------------------------------------
 
 def _model_of(table: str | None):
-    from .models import Model
-
     for mapper in Model.registry.mappers:
         if getattr(mapper.class_, "__tablename__", None) == table:
             return mapper.class_
@@ -213,8 +213,6 @@ def _model_of(table: str | None):
 def _value_text(model, key: str, value) -> str:
     """A stored value as the screens show it: a code by its label, a related record by its
     name, a moment on the firm's clock, nothing as a dash."""
-    from .users import NO_EMAIL_DOMAIN, role_label
-
     if value is None or value == "" or (isinstance(value, str) and value.endswith(
             "@" + NO_EMAIL_DOMAIN)):
         return "—"
@@ -256,8 +254,6 @@ def _related_name(column, value) -> str:
 
 def _moment_text(value) -> str:
     import datetime as dt
-
-    from .i18n import format_minute
 
     try:
         moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(

@@ -3,7 +3,8 @@
 * Account lockout: after LOANDESK_LOCKOUT_ATTEMPTS failed logins (5) a username is refused,
   even with the right password, for LOANDESK_LOCKOUT_MINUTES (15).  Kept in the database.
 * Password policy on every path that sets a password (forms, API, CLI): at least 10
-  characters from at least three of lower case, upper case, digits and symbols.
+  characters from at least three of lower case, upper case, digits and symbols
+  (``password_complexity`` in app/users.py, beside the other login rules).
 * Every login, success or failure, goes to the audit trail.
 * FAB's user, role and group screens as the firm reads them: app/user_screens.py.
 """
@@ -12,7 +13,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from flask import (
     abort,
@@ -23,14 +23,15 @@ from flask import (
 )
 from flask_appbuilder import expose
 from flask_appbuilder.api import protect, safe
-from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.security.sqla.apis.user.api import UserApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
-from flask_babel import gettext
 from sqlalchemy import select
 
+from .audit import record
+from .i18n import _user_locale
+from .models import LoginLockout
 from .models.labels import SHARED_LABELS
 from .user_screens import (
     ResetMyPasswordView,
@@ -42,21 +43,8 @@ from .user_screens import (
 )
 from .users import (
     login_delete_refusal,
+    password_complexity,
 )
-
-PASSWORD_MIN_LENGTH = 10
-CLASSES = (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]")
-
-
-def password_complexity(password: str) -> None:
-    """FAB's password validator hook; raises with a translated reason."""
-    password = password or ""
-    classes = sum(1 for pattern in CLASSES if re.search(pattern, password))
-    if len(password) < PASSWORD_MIN_LENGTH or classes < 3:
-        raise PasswordComplexityValidationError(gettext(
-            "The password must have at least %(n)s characters and mix at least three of: "
-            "lower-case letters, upper-case letters, digits and symbols.",
-            n=PASSWORD_MIN_LENGTH))
 
 
 def _now() -> dt.datetime:
@@ -181,9 +169,6 @@ class LoanDeskSecurityManager(SecurityManager):
 
     # -- logins ------------------------------------------------------------------------
     def auth_user_db(self, username, password):
-        from .audit import record
-        from .models import LoginLockout
-
         key = (username or "").strip()[:256]
         if not key:
             return None
@@ -209,8 +194,6 @@ class LoanDeskSecurityManager(SecurityManager):
             if lock is not None:
                 self.session.delete(lock)
             record("login", "user", user.id, None, acting=user)
-            from .i18n import _user_locale
-
             saved = _user_locale(user.id)
             if saved in current_app.config["LANGUAGES"] and has_request_context():
                 session["locale"] = saved  # the user's language follows them to any browser

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 from wtforms import StringField
 
-from app.firm.settings import firm_profile
+from app.firm.settings import DEFAULT_SETTINGS, firm_profile
 
 from .domain import DomainError, ErrorCollector
 from .domain.i18n import N_
@@ -136,6 +136,22 @@ def _check_placement(errors: ErrorCollector, branch: Branch | None, team: Team |
         errors.add("mobile", mobile_error(mobile))
 
 
+# -- logins -------------------------------------------------------------------------------
+PASSWORD_MIN_LENGTH = 10
+CLASSES = (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]")
+
+
+def password_complexity(password: str) -> None:
+    """FAB's password validator hook; raises with a translated reason."""
+    password = password or ""
+    classes = sum(1 for pattern in CLASSES if re.search(pattern, password))
+    if len(password) < PASSWORD_MIN_LENGTH or classes < 3:
+        raise PasswordComplexityValidationError(gettext(
+            "The password must have at least %(n)s characters and mix at least three of: "
+            "lower-case letters, upper-case letters, digits and symbols.",
+            n=PASSWORD_MIN_LENGTH))
+
+
 @dataclass
 class NewLogin:
     """What the admin's form asks: the person, the login, the roles, the placement."""
@@ -154,8 +170,6 @@ class NewLogin:
 
 def login_errors(new: NewLogin) -> None:
     """Raise a ``DomainError`` naming every field of ``new`` that cannot be saved."""
-    from .security import password_complexity
-
     _normalised(new)
     errors = ErrorCollector()
     _check_text(errors, "last_name", new.surname, N_("Enter the surname."), NAME_MAX)
@@ -276,8 +290,6 @@ def save_firm_setup(values: dict[str, str], branch: dict[str, str] | None) -> No
                     N_("This field is required."), 100)
         _check_text(errors, "branch_city", branch["branch_city"], None, 50)
     errors.raise_if_any()
-    from seed.reference import DEFAULT_SETTINGS
-
     for key, value in values.items():
         name = f"firm.{key}"
         row = db.session.scalar(select(FirmSetting).where(FirmSetting.key == name))

@@ -53,6 +53,7 @@ from app.domain.schedule import (
 )
 from app.extensions import db
 from app.models import Installment, Loan, Repayment, RepaymentAllocation
+from app.quotes.pricing import firm_cap, lpr_in_force
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -81,8 +82,6 @@ def loan_terms(loan: Loan, start: dt.date, first_due: dt.date | None = None) -> 
 
 def cap_on(day: dt.date) -> Decimal | None:
     """The legal cap (or the firm's own) in force on ``day``, None if no LPR is known."""
-    from app.quotes.pricing import firm_cap, lpr_in_force
-
     cap = firm_cap()
     if cap is not None:
         return cap
