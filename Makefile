@@ -18,6 +18,7 @@ run: setup
 
 test: setup test-sysdeps
 	@$(BIN)/ruff check --quiet app seed tests bench scripts config.py run.py
+	@$(BIN)/lint-imports --no-logo --no-cache  # the layers contract: .importlinter
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
 

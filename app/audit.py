@@ -7,13 +7,17 @@ with the change it describes.
 from __future__ import annotations
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime
 from sqlalchemy.orm.base import NO_VALUE
 
 from .extensions import db
-from .models import AuditLog
+from .i18n import format_minute
+from .models import AuditLog, Model
 from .models.base import utcnow
 from .models.enums import AuditAction
+from .models.labels import label_of
+from .org.users import NO_EMAIL_DOMAIN, role_label
 from .scoping import acting_user
 
 
@@ -201,8 +205,6 @@ def install_audit_trail() -> None:
 # -- The trail in words, for its screen ------------------------------------------------------
 
 def _model_of(table: str | None):
-    from .models import Model
-
     for mapper in Model.registry.mappers:
         if getattr(mapper.class_, "__tablename__", None) == table:
             return mapper.class_
@@ -212,8 +214,6 @@ def _model_of(table: str | None):
 def _value_text(model, key: str, value) -> str:
     """A stored value as the screens show it: a code by its label, a related record by its
     name, a moment on the firm's clock, nothing as a dash."""
-    from app.org.users import NO_EMAIL_DOMAIN, role_label
-
     if value is None or value == "" or (isinstance(value, str) and value.endswith(
             "@" + NO_EMAIL_DOMAIN)):
         return "—"
@@ -256,8 +256,6 @@ def _related_name(column, value) -> str:
 def _moment_text(value) -> str:
     import datetime as dt
 
-    from .i18n import format_minute
-
     try:
         moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(
             str(value))
@@ -278,12 +276,27 @@ def purpose_text(purpose: str | None) -> str:
     return str(label) if label is not None else purpose
 
 
-def _label(model, key: str) -> str:
-    from .views.labels import COLUMN_LABELS  # late: the views import this module
+# Keys the app writes into an entry's changes that are no field of the record: a state
+# move's from and to (and an application's loan), a disbursement's amount, an unmasking's
+# fields, an export's filters (a report's: by branch, team, staff…), a contract PDF.
+CHANGE_LABELS = {"from": _l("From"), "to": _l("To"), "loan": _l("Loan"),
+                 "amount": _l("Amount"), "fields": _l("Fields"), "filters": _l("Filters"),
+                 "lang": _l("Language"), "pdf": _l("PDF"), "reversed_by": _l("Reversed by"),
+                 "branch": _l("Branch"), "team": _l("Team"), "staff": _l("Staff"),
+                 "product": _l("Product"), "funder": _l("Funder"), "channel": _l("Channel")}
 
-    if key not in COLUMN_LABELS and key.endswith(("_id", "_fk")):
+
+def _known_label(model, key: str) -> object:
+    label = label_of(model, key)
+    return CHANGE_LABELS.get(key) if label is None else label
+
+
+def _label(model, key: str) -> str:
+    label = _known_label(model, key)
+    if label is None and key.endswith(("_id", "_fk")):
         key = key[:-3]  # owner_id: the owner
-    return str(COLUMN_LABELS.get(key, key))
+        label = _known_label(model, key)
+    return key if label is None else str(label)
 
 
 def readable_changes(entry) -> str:
@@ -312,8 +325,6 @@ def readable_changes(entry) -> str:
 
 
 def _system_purposes() -> None:
-    from flask_babel import lazy_gettext as _l
-
     SYSTEM_PURPOSES.update({
         "returned to the pool": _l("returned to the public pool"),
         "claimed from the public pool": _l("claimed from the public pool"),

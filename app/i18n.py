@@ -24,6 +24,7 @@ from flask_babel import (
 from sqlalchemy import select
 
 from .extensions import db
+from .models import FirmSetting, UserSetting
 
 # The yuan's symbol is ¥ in Chinese but CN¥ in English CLDR (to tell it from the yen), and a
 # negative amount would read -¥12.00.  LoanDesk deals in yuan only and has always shown
@@ -72,14 +73,10 @@ def _languages(app: Flask) -> dict:
 
 
 def _user_locale(user_id: int) -> str | None:
-    from .models import UserSetting
-
     return db.session.scalar(select(UserSetting.locale).where(UserSetting.user_id == user_id))
 
 
 def save_user_locale(user_id: int, locale: str) -> None:
-    from .models import UserSetting
-
     setting = db.session.scalar(select(UserSetting).where(UserSetting.user_id == user_id))
     if setting is None:
         setting = UserSetting(user_id=user_id)
@@ -90,8 +87,6 @@ def save_user_locale(user_id: int, locale: str) -> None:
 
 def firm_default_locale(app: Flask) -> str:
     if "firm_locale" not in g:
-        from .models import FirmSetting
-
         value = db.session.scalar(select(FirmSetting.value)
                                   .where(FirmSetting.key == "ui.default_locale"))
         g.firm_locale = value if value in _languages(app) else \

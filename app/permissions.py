@@ -14,6 +14,7 @@ from .errors import FIELD_ERRORS, Refused
 from .extensions import db
 from .models import Staff
 from .models.base import OwnedMixin
+from .models.labels import label_of
 from .scoping import BRANCH, TEAM, current_scope, in_scope, is_scoped
 
 MODEL_VIEW_METHODS = {"list": "read", "show": "read", "csv": "export", "add": "write",
@@ -74,10 +75,8 @@ def ownership_error(item, *, creating: bool, may_reassign: bool) -> str | None:
     """
     bad = _related_out_of_scope(item)
     if bad is not None:
-        from .views.labels import COLUMN_LABELS  # late: the views import this module
-
         return gettext("The selected %(field)s does not exist.",
-                       field=str(COLUMN_LABELS.get(bad, bad)))
+                       field=str(label_of(type(item), bad, bad)))
     if not isinstance(item, OwnedMixin):
         return None
     scope = current_scope()

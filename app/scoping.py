@@ -21,6 +21,10 @@ from .models.base import OwnedMixin
 
 OWN, TEAM, BRANCH, ALL = "own", "team", "branch", "all"
 REACH_ORDER = [OWN, TEAM, BRANCH, ALL]
+# How far each default role reaches into business records (seed/roles.py holds what each
+# may do; a role not named here reaches no business data).
+ROLE_REACH = {"Admin": ALL, "Auditor": ALL, "Manager": BRANCH, "Finance": BRANCH,
+              "Sales": OWN, "Reviewer": OWN}
 
 
 def acting_user():
@@ -32,12 +36,6 @@ def acting_user():
     except RuntimeError:  # no JWT was verified on this request
         user = None
     return user if user is not None and getattr(user, "is_authenticated", False) else None
-
-
-def role_reach() -> dict[str, str]:
-    from seed.roles import ROLE_REACH
-
-    return ROLE_REACH
 
 
 class Scope:
@@ -61,9 +59,8 @@ def current_scope() -> Scope:
     scope = Scope(None, None, False)
     user = acting_user()
     if user is not None:
-        reach = role_reach()
         names = [role.name for role in user.roles]
-        levels = [reach[n] for n in names if n in reach]
+        levels = [ROLE_REACH[n] for n in names if n in ROLE_REACH]
         level = max(levels, key=REACH_ORDER.index) if levels else None
         staff = db.session.scalar(select(Staff).where(Staff.user_id == user.id))
         # Without a staff profile only firm-wide roles (Admin, Auditor) see business data.

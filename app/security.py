@@ -3,7 +3,8 @@
 * Account lockout: after LOANDESK_LOCKOUT_ATTEMPTS failed logins (5) a username is refused,
   even with the right password, for LOANDESK_LOCKOUT_MINUTES (15).  Kept in the database.
 * Password policy on every path that sets a password (forms, API, CLI): at least 10
-  characters from at least three of lower case, upper case, digits and symbols.
+  characters from at least three of lower case, upper case, digits and symbols
+  (``password_complexity`` in app/org/users.py, beside the other login rules).
 * Every login, success or failure, goes to the audit trail.
 * FAB's user, role and group screens as the firm reads them: app/org/user_screens.py.
 """
@@ -12,7 +13,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from flask import (
     abort,
@@ -23,15 +23,17 @@ from flask import (
 )
 from flask_appbuilder import expose
 from flask_appbuilder.api import protect, safe
-from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.security.sqla.apis.user.api import UserApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
-from flask_babel import gettext
 from sqlalchemy import select
 
-from app.org.user_screens import (
+from .audit import record
+from .i18n import _user_locale
+from .models import LoginLockout
+from .models.labels import SHARED_LABELS
+from .org.user_screens import (
     ResetMyPasswordView,
     ResetPasswordView,
     RoleModelView,
@@ -39,23 +41,7 @@ from app.org.user_screens import (
     UserGroupModelView,
     UserInfoEditView,
 )
-from app.org.users import (
-    login_delete_refusal,
-)
-
-PASSWORD_MIN_LENGTH = 10
-CLASSES = (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]")
-
-
-def password_complexity(password: str) -> None:
-    """FAB's password validator hook; raises with a translated reason."""
-    password = password or ""
-    classes = sum(1 for pattern in CLASSES if re.search(pattern, password))
-    if len(password) < PASSWORD_MIN_LENGTH or classes < 3:
-        raise PasswordComplexityValidationError(gettext(
-            "The password must have at least %(n)s characters and mix at least three of: "
-            "lower-case letters, upper-case letters, digits and symbols.",
-            n=PASSWORD_MIN_LENGTH))
+from .org.users import login_delete_refusal, password_complexity
 
 
 def _now() -> dt.datetime:
@@ -67,12 +53,11 @@ def _without_download(view):
     and with bulk-action routes only where the screen has actions (an unknown action name
     made FAB answer 500)."""
     has_actions = any(hasattr(getattr(view, n, None), "_action") for n in dir(view))
-    from .views.labels import COLUMN_LABELS
-
     excluded = set(view.exclude_route_methods) | {"download"}
-    # FAB leaves some columns of its screens unlabelled (shown as English code names).
+    # FAB leaves some columns of its screens unlabelled (shown as English code names): they
+    # show FAB's own tables, whose labels are the shared ones.
     body = {"exclude_route_methods": excluded,
-            "label_columns": {**COLUMN_LABELS, **(view.label_columns or {})}}
+            "label_columns": {**SHARED_LABELS, **(view.label_columns or {})}}
     if not has_actions:
         excluded |= {"action", "action_post"}
     else:
@@ -181,9 +166,6 @@ class LoanDeskSecurityManager(SecurityManager):
 
     # -- logins ------------------------------------------------------------------------
     def auth_user_db(self, username, password):
-        from .audit import record
-        from .models import LoginLockout
-
         key = (username or "").strip()[:256]
         if not key:
             return None
@@ -209,8 +191,6 @@ class LoanDeskSecurityManager(SecurityManager):
             if lock is not None:
                 self.session.delete(lock)
             record("login", "user", user.id, None, acting=user)
-            from .i18n import _user_locale
-
             saved = _user_locale(user.id)
             if saved in current_app.config["LANGUAGES"] and has_request_context():
                 session["locale"] = saved  # the user's language follows them to any browser

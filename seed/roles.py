@@ -1,4 +1,6 @@
-"""The default roles, as data: what each may do on each entity, and how far it reaches.
+"""The default roles, as data: what each may do on each entity.  How far each reaches into
+business records (own, team, branch, all) is ``ROLE_REACH`` beside the scoping rule
+(app/scoping.py).
 
 Permissions are per entity and legible ("can read on Customer", "can write on Loan"); the
 screen and the REST API of an entity share them.  ``flask loandesk sync-roles`` (also run by
@@ -9,12 +11,6 @@ Security menu, and the next sync restores the defaults for these roles only.
 from __future__ import annotations
 
 from flask import current_app
-
-from app.scoping import ALL, BRANCH, OWN
-
-# How far each role reaches into business records (see app/scoping.py).
-ROLE_REACH = {"Admin": ALL, "Auditor": ALL, "Manager": BRANCH, "Finance": BRANCH,
-              "Sales": OWN, "Reviewer": OWN}
 
 R = ("read",)
 RX = ("read", "export")

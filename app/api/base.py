@@ -24,6 +24,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..editing import EditLocked, blank_to_null, check_edit, delete_refusal, edit_lock
 from ..errors import Refused, save_refused
 from ..extensions import db
+from ..models.labels import label_of
 from ..models.rules import column_error
 from ..permissions import MODEL_API_METHODS, check_ownership
 from ..scoping import ScopeFilter, is_scoped
@@ -79,8 +80,6 @@ def body_errors(model, body: dict) -> dict[str, list[str]]:
     """What the database would refuse with an unreadable error, refused by field first: a
     related record given as an object (marshmallow-sqlalchemy would create it) or by an id
     that does not exist, and an integer beyond its column."""
-    from ..views.labels import COLUMN_LABELS  # late: the views import this module's peers
-
     mapper, errors = model.__mapper__, {}
     for name, value in body.items():
         if name in mapper.relationships and value is not None:
@@ -89,7 +88,7 @@ def body_errors(model, body: dict) -> dict[str, list[str]]:
             ids = [_related_id(v) for v in values]
             if None in ids or any(db.session.get(rel.mapper.class_, i) is None for i in ids):
                 errors[name] = [gettext("The selected %(field)s does not exist.",
-                                        field=str(COLUMN_LABELS.get(name, name)))]
+                                        field=str(label_of(model, name, name)))]
         elif name in mapper.columns and isinstance(value, int) and not isinstance(value, bool):
             limit = INTEGER_MAX.get(type(mapper.columns[name].type))
             if limit is not None and not -limit <= value <= limit:

@@ -9,7 +9,7 @@ reject at submission (app/intake/scoring.py).
 The documents required are the firm's setting, per customer kind:
 ``intake.required_documents.person`` (default ``id_card``) and
 ``intake.required_documents.enterprise`` (default ``business_licence``), comma-separated
-document kinds (app/models/enums.py DocumentKind).
+document kinds (app/models/enums/customer.py DocumentKind).
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from app.customers.documents import has_credit_query_consent
 from app.extensions import db
 from app.firm.settings import firm_setting
 from app.loans import business_today
-from app.models import Document
+from app.models import Customer, Document
 from app.models.enums import DocumentKind
+from app.models.labels import label_of
 
 from .matching import matches
 
@@ -64,8 +65,6 @@ def _document_kinds(application) -> set[str]:
 
 
 def submission_checks(application, day: dt.date | None = None) -> list[Check]:
-    from app.views.labels import COLUMN_LABELS  # late: the views import the intake modules
-
     day = day or business_today()  # the firm's day: a consent given this morning counts
     customer = application.customer
     checks = []
@@ -90,7 +89,7 @@ def submission_checks(application, day: dt.date | None = None) -> list[Check]:
              if getattr(customer, name) in (None, "")]
     checks.append(Check(
         "fields", not empty, gettext("Required customer details"),
-        gettext("Missing: %(fields)s.", fields="、".join(str(COLUMN_LABELS.get(n, n))
+        gettext("Missing: %(fields)s.", fields="、".join(str(label_of(Customer, n, n))
                                                          for n in empty)) if empty else "",
         (Fix(gettext("Complete the customer"), url_for("CustomerView.edit",
                                                        pk=customer.id)),) if empty else ()))

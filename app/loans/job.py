@@ -27,6 +27,7 @@ from app.firm.settings import firm_setting_int
 from app.models import Commission, Installment, JobRun, Loan, RepaymentAllocation
 from app.models.base import utcnow
 from app.models.enums import AllocationPart, CommissionState, InstallmentState, JobState, LoanState
+from app.reports.snapshots import take_snapshot
 
 from . import business_today
 from .income import clawback_first_default
@@ -142,8 +143,6 @@ def run_daily(day: dt.date | None = None, *, force: bool = False, batch_size: in
         queued = queue_reminders(day, loan_ids=loan_ids)
         stats.update(queued)
         if loan_ids is None:  # the month's picture of the book, for the trends
-            from app.reports.snapshots import take_snapshot
-
             stats["snapshot_rows"] = take_snapshot(day)
         run.state, run.finished_at = "done", utcnow()
         run.stats = json.dumps(dict(stats))

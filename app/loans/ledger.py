@@ -58,6 +58,7 @@ from app.models.enums import (
     LoanState,
     SettlementInterest,
 )
+from app.quotes.pricing import firm_cap, lpr_in_force
 
 from .prepayment import prepay
 
@@ -85,8 +86,6 @@ def loan_terms(loan: Loan, start: dt.date, first_due: dt.date | None = None) -> 
 
 def cap_on(day: dt.date) -> Decimal | None:
     """The legal cap (or the firm's own) in force on ``day``, None if no LPR is known."""
-    from app.quotes.pricing import firm_cap, lpr_in_force
-
     cap = firm_cap()
     if cap is not None:
         return cap

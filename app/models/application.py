@@ -62,27 +62,31 @@ class Application(OwnedMixin, TimestampMixin, VersionedMixin, Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(32), unique=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True, info={"label": _l("Number")})
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     product_id: Mapped[int | None] = mapped_column(ForeignKey("loan_product.id"), index=True)
     channel_id: Mapped[int | None] = mapped_column(ForeignKey("channel.id"), index=True)
-    amount: Mapped[Decimal] = mapped_column(Money)
-    months: Mapped[int] = mapped_column(Integer)
-    method: Mapped[str | None] = coded(RepaymentMethod, "method", nullable=True)
-    purpose: Mapped[str] = mapped_column(String(255))
-    state: Mapped[str] = coded(ApplicationState, "state", default="draft")
+    amount: Mapped[Decimal] = mapped_column(Money, info={"label": _l("Amount")})
+    months: Mapped[int] = mapped_column(Integer, info={"label": _l("Term (months)")})
+    method: Mapped[str | None] = coded(RepaymentMethod, "method", nullable=True, label=_l("Method"))
+    purpose: Mapped[str] = mapped_column(String(255), info={"label": _l("Purpose")})
+    state: Mapped[str] = coded(ApplicationState, "state", default="draft", label=_l("State"))
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True,
+                                                             info={"label": _l("Submitted")})
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime, info={"label": _l("Decided")})
     note: Mapped[str | None] = mapped_column(Text)
 
-    customer = relationship("Customer")
-    product = relationship("LoanProduct")
-    channel = relationship("Channel")
-    reviewer = relationship("Staff", foreign_keys=[reviewer_id])
-    documents = relationship("Document", back_populates="application")
-    decisions = relationship("Decision", back_populates="application")
-    assessments = relationship("CreditAssessment", back_populates="application")
+    customer = relationship("Customer", info={"label": _l("Customer")})
+    product = relationship("LoanProduct", info={"label": _l("Product")})
+    channel = relationship("Channel", info={"label": _l("Channel")})
+    reviewer = relationship("Staff", foreign_keys=[reviewer_id], info={"label": _l("Reviewer")})
+    documents = relationship("Document", back_populates="application",
+                             info={"label": _l("Documents")})
+    decisions = relationship("Decision", back_populates="application",
+                             info={"label": _l("Decisions")})
+    assessments = relationship("CreditAssessment", back_populates="application",
+                               info={"label": _l("Assessments")})
 
     def __repr__(self) -> str:
         return self.number
@@ -97,16 +101,19 @@ class Scorecard(TimestampMixin, VersionedMixin, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    base_score: Mapped[int] = mapped_column(Integer, default=600)
-    approve_min: Mapped[int] = mapped_column(Integer, default=650)
-    reject_below: Mapped[int] = mapped_column(Integer, default=520)
+    version: Mapped[int] = mapped_column(Integer, default=1, info={"label": _l("Version")})
+    base_score: Mapped[int] = mapped_column(Integer, default=600, info={"label": _l("Base score")})
+    approve_min: Mapped[int] = mapped_column(Integer, default=650,
+                                             info={"label": _l("Approve from score")})
+    reject_below: Mapped[int] = mapped_column(Integer, default=520,
+                                              info={"label": _l("Reject below score")})
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     note: Mapped[str | None] = mapped_column(Text)
 
     factors = relationship("ScoreFactor", back_populates="scorecard",
-                           cascade="all, delete-orphan")
-    grades = relationship("ScoreGrade", back_populates="scorecard", cascade="all, delete-orphan")
+                           cascade="all, delete-orphan", info={"label": _l("Factors")})
+    grades = relationship("ScoreGrade", back_populates="scorecard", cascade="all, delete-orphan",
+                          info={"label": _l("Grades")})
 
     def __repr__(self) -> str:
         return f"{self.name} v{self.version}"
@@ -121,10 +128,10 @@ class ScoreGrade(VersionedMixin, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecard.id"))
-    grade: Mapped[str] = mapped_column(String(1))
-    min_score: Mapped[int] = mapped_column(Integer)
+    grade: Mapped[str] = mapped_column(String(1), info={"label": _l("Grade")})
+    min_score: Mapped[int] = mapped_column(Integer, info={"label": _l("Minimum score")})
 
-    scorecard = relationship("Scorecard", back_populates="grades")
+    scorecard = relationship("Scorecard", back_populates="grades", info={"label": _l("Scorecard")})
 
     def __repr__(self) -> str:
         return f"{self.grade} ≥ {self.min_score}"
@@ -139,10 +146,11 @@ class ScoreFactor(VersionedMixin, Model):
     scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecard.id"))
     code: Mapped[str] = mapped_column(String(48))
     name: Mapped[str] = mapped_column(String(100))
-    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0, info={"label": _l("Order")})
 
-    scorecard = relationship("Scorecard", back_populates="factors")
-    bins = relationship("ScoreBin", back_populates="factor", cascade="all, delete-orphan")
+    scorecard = relationship("Scorecard", back_populates="factors", info={"label": _l("Scorecard")})
+    bins = relationship("ScoreBin", back_populates="factor", cascade="all, delete-orphan",
+                        info={"label": _l("Bins")})
 
     def __repr__(self) -> str:
         return self.name
@@ -159,12 +167,13 @@ class ScoreBin(VersionedMixin, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     factor_id: Mapped[int] = mapped_column(ForeignKey("score_factor.id"), index=True)
-    lower_bound: Mapped[Decimal | None] = mapped_column(Rate)
-    upper_bound: Mapped[Decimal | None] = mapped_column(Rate)
-    points: Mapped[int] = mapped_column(Integer)
-    reason: Mapped[str | None] = mapped_column(String(120))
+    lower_bound: Mapped[Decimal | None] = mapped_column(Rate,
+                                                        info={"label": _l("From (inclusive)")})
+    upper_bound: Mapped[Decimal | None] = mapped_column(Rate, info={"label": _l("To (exclusive)")})
+    points: Mapped[int] = mapped_column(Integer, info={"label": _l("Points")})
+    reason: Mapped[str | None] = mapped_column(String(120), info={"label": _l("Reason")})
 
-    factor = relationship("ScoreFactor", back_populates="bins")
+    factor = relationship("ScoreFactor", back_populates="bins", info={"label": _l("Factor")})
 
     def __repr__(self) -> str:
         return f"[{self.lower_bound}, {self.upper_bound}) → {self.points}"
@@ -178,19 +187,21 @@ class CreditAssessment(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
     scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecard.id"))
-    score: Mapped[int] = mapped_column(Integer)
-    grade: Mapped[str] = mapped_column(String(1))
-    recommendation: Mapped[str] = coded(Recommendation, "recommendation")
-    inputs: Mapped[dict | None] = mapped_column(JSON)
-    hard_rules: Mapped[list | None] = mapped_column(JSON)
+    score: Mapped[int] = mapped_column(Integer, info={"label": _l("Score")})
+    grade: Mapped[str] = mapped_column(String(1), info={"label": _l("Grade")})
+    recommendation: Mapped[str] = coded(Recommendation, "recommendation",
+                                        label=_l("Recommendation"))
+    inputs: Mapped[dict | None] = mapped_column(JSON, info={"label": _l("Inputs")})
+    hard_rules: Mapped[list | None] = mapped_column(JSON, info={"label": _l("Hard rules")})
     assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    application = relationship("Application", back_populates="assessments")
-    scorecard = relationship("Scorecard")
-    assessed_by = relationship("Staff")
+    application = relationship("Application", back_populates="assessments",
+                               info={"label": _l("Application")})
+    scorecard = relationship("Scorecard", info={"label": _l("Scorecard")})
+    assessed_by = relationship("Staff", info={"label": _l("Assessed by")})
     factors = relationship("AssessmentFactor", back_populates="assessment",
-                           cascade="all, delete-orphan")
+                           cascade="all, delete-orphan", info={"label": _l("Factors")})
 
     def __repr__(self) -> str:
         return f"{self.score} ({self.grade})"
@@ -221,12 +232,16 @@ class AssessmentFactor(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("credit_assessment.id"), index=True)
-    factor_code: Mapped[str] = mapped_column(String(48))
-    value: Mapped[str | None] = mapped_column(String(64))
-    points: Mapped[int] = mapped_column(Integer)
-    reason: Mapped[str | None] = mapped_column(String(255))
+    factor_code: Mapped[str] = mapped_column(String(48), info={"label": _l("Factor")})
+    value: Mapped[str | None] = mapped_column(String(64), info={"label": _l("Value")})
+    points: Mapped[int] = mapped_column(Integer, info={"label": _l("Points")})
+    reason: Mapped[str | None] = mapped_column(String(255), info={"label": _l("Reason")})
 
-    assessment = relationship("CreditAssessment", back_populates="factors")
+    assessment = relationship("CreditAssessment", back_populates="factors",
+                              info={"label": _l("Assessment")})
+
+    # What the screens show of these properties, as columns are labelled (app/models/labels.py).
+    __labels__ = {"factor_name": _l("Factor"), "value_text": _l("Value")}
 
     @property
     def factor_name(self) -> str:
@@ -253,19 +268,24 @@ class Decision(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
-    outcome: Mapped[str] = coded(DecisionOutcome, "outcome")
-    approved_amount: Mapped[Decimal | None] = mapped_column(Money)
-    approved_months: Mapped[int | None] = mapped_column(Integer)
-    approved_rate: Mapped[Decimal | None] = mapped_column(Rate)
-    method: Mapped[str | None] = coded(RepaymentMethod, "method", nullable=True)
-    conditions: Mapped[str | None] = mapped_column(Text)
-    reason_code: Mapped[str | None] = mapped_column(String(48))
+    outcome: Mapped[str] = coded(DecisionOutcome, "outcome", label=_l("Outcome"))
+    approved_amount: Mapped[Decimal | None] = mapped_column(Money,
+                                                            info={"label": _l("Approved amount")})
+    approved_months: Mapped[int | None] = mapped_column(
+        Integer, info={"label": _l("Approved term (months)")})
+    approved_rate: Mapped[Decimal | None] = mapped_column(
+        Rate, info={"label": _l("Approved annual rate")})
+    method: Mapped[str | None] = coded(RepaymentMethod, "method", nullable=True, label=_l("Method"))
+    conditions: Mapped[str | None] = mapped_column(Text, info={"label": _l("Conditions")})
+    reason_code: Mapped[str | None] = mapped_column(String(48), info={"label": _l("Reason code")})
     note: Mapped[str | None] = mapped_column(Text)
     # Indexed: the dashboard counts the approvals of a day and of a month.
-    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True,
+                                                    info={"label": _l("Decided")})
 
-    application = relationship("Application", back_populates="decisions")
-    reviewer = relationship("Staff")
+    application = relationship("Application", back_populates="decisions",
+                               info={"label": _l("Application")})
+    reviewer = relationship("Staff", info={"label": _l("Reviewer")})
 
     def __repr__(self) -> str:
         return f"{self.outcome} {self.decided_at:%Y-%m-%d}"

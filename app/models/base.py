@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
@@ -53,11 +54,13 @@ __all__ = [
 
 
 def coded(enum: type[LabelledEnum], name: str, *, default: str | None = None,
-          nullable: bool = False, index: bool = False):
-    """A coded-value column: VARCHAR + CHECK constraint, with the enum kept in ``info``."""
+          nullable: bool = False, index: bool = False, label: object = None):
+    """A coded-value column: VARCHAR + CHECK constraint, with the enum (and the column's
+    label, app/models/labels.py) kept in ``info``."""
+    info = {"choices": enum} if label is None else {"label": label, "choices": enum}
     return mapped_column(
         String(32), CheckConstraint(enum.check_sql(name), name=name), default=default,
-        server_default=default, nullable=nullable, index=index, info={"choices": enum},
+        server_default=default, nullable=nullable, index=index, info=info,
     )
 
 
@@ -148,12 +151,14 @@ class OwnedMixin:
         # owner as stored, loaded first if need be, so the ownership check sees the change
         # (an unloaded owner replaced by None looked unchanged and was saved).
         return relationship("Staff", foreign_keys=f"{cls.__name__}.owner_id",
-                            active_history=True)
+                            active_history=True, info={"label": _l("Owner")})
 
     @declared_attr
     def team(cls):
-        return relationship("Team", foreign_keys=f"{cls.__name__}.team_id")
+        return relationship("Team", foreign_keys=f"{cls.__name__}.team_id",
+                            info={"label": _l("Team")})
 
     @declared_attr
     def branch(cls):
-        return relationship("Branch", foreign_keys=f"{cls.__name__}.branch_id")
+        return relationship("Branch", foreign_keys=f"{cls.__name__}.branch_id",
+                            info={"label": _l("Branch")})

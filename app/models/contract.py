@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -40,27 +41,27 @@ class Contract(OwnedMixin, TimestampMixin, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = coded(ContractKind, "kind")
-    number: Mapped[str] = mapped_column(String(32), unique=True)
-    year: Mapped[int] = mapped_column(Integer)
-    seq: Mapped[int] = mapped_column(Integer)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    state: Mapped[str] = coded(ContractState, "state", default="draft")
+    number: Mapped[str] = mapped_column(String(32), unique=True, info={"label": _l("Number")})
+    year: Mapped[int] = mapped_column(Integer, info={"label": _l("Year")})
+    seq: Mapped[int] = mapped_column(Integer, info={"label": _l("Sequence")})
+    version: Mapped[int] = mapped_column(Integer, default=1, info={"label": _l("Version")})
+    state: Mapped[str] = coded(ContractState, "state", default="draft", label=_l("State"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     loan_id: Mapped[int | None] = mapped_column(ForeignKey("loan.id"), index=True)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
     pdf_stored_name: Mapped[str | None] = mapped_column(String(80))
-    sha256: Mapped[str | None] = mapped_column(String(64))
-    issued_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    signed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    sha256: Mapped[str | None] = mapped_column(String(64), info={"label": _l("SHA-256")})
+    issued_at: Mapped[dt.datetime | None] = mapped_column(DateTime, info={"label": _l("Issued")})
+    signed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, info={"label": _l("Signed")})
     signed_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
-    void_reason: Mapped[str | None] = mapped_column(Text)
+    void_reason: Mapped[str | None] = mapped_column(Text, info={"label": _l("Void reason")})
 
-    customer = relationship("Customer")
-    loan = relationship("Loan")
-    application = relationship("Application")
-    supersedes = relationship("Contract", remote_side=[id])
-    signed_document = relationship("Document")
+    customer = relationship("Customer", info={"label": _l("Customer")})
+    loan = relationship("Loan", info={"label": _l("Loan")})
+    application = relationship("Application", info={"label": _l("Application")})
+    supersedes = relationship("Contract", remote_side=[id], info={"label": _l("Supersedes")})
+    signed_document = relationship("Document", info={"label": _l("Signed copy")})
 
     def __repr__(self) -> str:
         return self.number
@@ -75,8 +76,8 @@ class ContractCounter(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = coded(ContractKind, "kind")
-    year: Mapped[int] = mapped_column(Integer)
-    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    year: Mapped[int] = mapped_column(Integer, info={"label": _l("Year")})
+    last_seq: Mapped[int] = mapped_column(Integer, default=0, info={"label": _l("Last number")})
 
 
 class Reminder(Model):
@@ -91,21 +92,23 @@ class Reminder(Model):
     installment_id: Mapped[int] = mapped_column(ForeignKey("installment.id"))
     loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
-    channel: Mapped[str] = coded(ReminderChannel, "channel", default="sms")
+    channel: Mapped[str] = coded(ReminderChannel, "channel", default="sms", label=_l("Channel"))
     kind: Mapped[str] = coded(ReminderKind, "kind")
-    milestone: Mapped[int] = mapped_column(Integer, default=0)  # days before (−) / after due
-    scheduled_on: Mapped[dt.date] = mapped_column(Date)
-    message: Mapped[str] = mapped_column(Text)
-    state: Mapped[str] = coded(ReminderState, "state", default="queued")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    milestone: Mapped[int] = mapped_column(Integer, default=0,  # days before (−) / after due
+                                           info={"label": _l("Milestone (days)")})
+    scheduled_on: Mapped[dt.date] = mapped_column(Date, info={"label": _l("Scheduled on")})
+    message: Mapped[str] = mapped_column(Text, info={"label": _l("Message")})
+    state: Mapped[str] = coded(ReminderState, "state", default="queued", label=_l("State"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, info={"label": _l("Attempts")})
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime,
+                                                                info={"label": _l("Next attempt")})
+    last_error: Mapped[str | None] = mapped_column(Text, info={"label": _l("Last error")})
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, info={"label": _l("Sent")})
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    installment = relationship("Installment")
-    loan = relationship("Loan")
-    customer = relationship("Customer")
+    installment = relationship("Installment", info={"label": _l("Installment")})
+    loan = relationship("Loan", info={"label": _l("Loan")})
+    customer = relationship("Customer", info={"label": _l("Customer")})
     attempt_log = relationship("ReminderAttempt", back_populates="reminder",
                                order_by="ReminderAttempt.id")
 
@@ -118,7 +121,7 @@ class ReminderAttempt(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reminder_id: Mapped[int] = mapped_column(ForeignKey("reminder.id"), index=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, info={"label": _l("Time")})
     sender: Mapped[str] = mapped_column(String(32))
     ok: Mapped[bool] = mapped_column(Boolean)
     error: Mapped[str | None] = mapped_column(Text)
@@ -136,7 +139,7 @@ class JobRun(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     job: Mapped[str] = mapped_column(String(32))
     run_date: Mapped[dt.date] = mapped_column(Date)
-    state: Mapped[str] = coded(JobState, "state", default="running")
+    state: Mapped[str] = coded(JobState, "state", default="running", label=_l("State"))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_key: Mapped[int] = mapped_column(Integer, default=0)
@@ -156,13 +159,13 @@ class ContractTemplate(TimestampMixin, VersionedMixin, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = coded(ContractKind, "kind")
-    version: Mapped[int] = mapped_column(Integer)
-    body: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, info={"label": _l("Version")})
+    body: Mapped[str] = mapped_column(Text, info={"label": _l("Template text")})
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     note: Mapped[str | None] = mapped_column(String(255))
 
-    uploaded_by = relationship("Staff")
+    uploaded_by = relationship("Staff", info={"label": _l("Uploaded by")})
 
     def __repr__(self) -> str:
         return f"{self.kind} v{self.version}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -80,7 +81,7 @@ class Loan(OwnedMixin, TimestampMixin, Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(32), unique=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True, info={"label": _l("Number")})
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("loan_product.id"))
@@ -88,41 +89,53 @@ class Loan(OwnedMixin, TimestampMixin, Model):
     # The application's channel, copied at booking as owner / team / branch are: reports
     # group loans by channel without reading the applications.
     channel_id: Mapped[int | None] = mapped_column(ForeignKey("channel.id"))
-    principal: Mapped[Decimal] = mapped_column(Money)
-    annual_rate: Mapped[Decimal] = mapped_column(Rate)
-    apr: Mapped[Decimal | None] = mapped_column(Rate)  # annualized rate, IRR method, all fees
-    months: Mapped[int] = mapped_column(Integer)
-    method: Mapped[str] = coded(RepaymentMethod, "method")
-    day_count: Mapped[str] = coded(DayCount, "day_count", default="30/360")
-    grace_months: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    overdue_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal("0.18"))
-    start_date: Mapped[dt.date] = mapped_column(Date)
-    first_due_date: Mapped[dt.date | None] = mapped_column(Date)
-    disbursed_on: Mapped[dt.date | None] = mapped_column(Date)
-    disbursed_amount: Mapped[Decimal | None] = mapped_column(Money)
-    funder_reference: Mapped[str | None] = mapped_column(String(64))
-    state: Mapped[str] = coded(LoanState, "state", default="pending", index=True)
-    outstanding_principal: Mapped[Decimal] = mapped_column(Money, default=ZERO)
-    customer_credit: Mapped[Decimal] = mapped_column(Money, default=ZERO, server_default="0")
-    days_past_due: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)
-    settled_on: Mapped[dt.date | None] = mapped_column(Date)
+    principal: Mapped[Decimal] = mapped_column(Money, info={"label": _l("Principal")})
+    annual_rate: Mapped[Decimal] = mapped_column(Rate, info={"label": _l("Annual rate")})
+    apr: Mapped[Decimal | None] = mapped_column(Rate,  # annualized rate, IRR method, all fees
+                                                info={"label": _l("Annualized rate (IRR)")})
+    months: Mapped[int] = mapped_column(Integer, info={"label": _l("Term (months)")})
+    method: Mapped[str] = coded(RepaymentMethod, "method", label=_l("Method"))
+    day_count: Mapped[str] = coded(DayCount, "day_count", default="30/360", label=_l("Day count"))
+    grace_months: Mapped[int] = mapped_column(Integer, default=0, server_default="0",
+                                              info={"label": _l("Grace months")})
+    overdue_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal("0.18"),
+                                                  info={"label": _l("Overdue (penalty) rate")})
+    start_date: Mapped[dt.date] = mapped_column(Date, info={"label": _l("Start date")})
+    first_due_date: Mapped[dt.date | None] = mapped_column(Date,
+                                                           info={"label": _l("First due date")})
+    disbursed_on: Mapped[dt.date | None] = mapped_column(Date, info={"label": _l("Disbursed on")})
+    disbursed_amount: Mapped[Decimal | None] = mapped_column(Money,
+                                                             info={"label": _l("Disbursed amount")})
+    funder_reference: Mapped[str | None] = mapped_column(String(64),
+                                                         info={"label": _l("Funder reference")})
+    state: Mapped[str] = coded(LoanState, "state", default="pending", index=True, label=_l("State"))
+    outstanding_principal: Mapped[Decimal] = mapped_column(
+        Money, default=ZERO, info={"label": _l("Outstanding principal")})
+    customer_credit: Mapped[Decimal] = mapped_column(Money, default=ZERO, server_default="0",
+                                                     info={"label": _l("Customer credit")})
+    days_past_due: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True,
+                                               info={"label": _l("Days past due")})
+    settled_on: Mapped[dt.date | None] = mapped_column(Date, info={"label": _l("Settled on")})
     # The product's rules as they were when the loan was booked (a later product edit
     # does not change a signed loan).
     allocation_order: Mapped[str] = mapped_column(
-        String(64), default=DEFAULT_ALLOCATION_ORDER, server_default=DEFAULT_ALLOCATION_ORDER)
+        String(64), default=DEFAULT_ALLOCATION_ORDER, server_default=DEFAULT_ALLOCATION_ORDER,
+        info={"label": _l("Allocation order")})
     allocation_strategy: Mapped[str] = coded(AllocationStrategy, "allocation_strategy",
-                                             default="vertical")
+                                             default="vertical", label=_l("Allocation strategy"))
     settlement_interest: Mapped[str] = coded(SettlementInterest, "settlement_interest",
-                                             default="to_date")
+                                             default="to_date",
+                                             label=_l("Interest on early settlement"))
 
-    application = relationship("Application")
-    customer = relationship("Customer")
-    product = relationship("LoanProduct")
-    funder = relationship("Funder")
-    channel = relationship("Channel")
+    application = relationship("Application", info={"label": _l("Application")})
+    customer = relationship("Customer", info={"label": _l("Customer")})
+    product = relationship("LoanProduct", info={"label": _l("Product")})
+    funder = relationship("Funder", info={"label": _l("Funder")})
+    channel = relationship("Channel", info={"label": _l("Channel")})
     installments = relationship("Installment", back_populates="loan",
-                                order_by="Installment.n", cascade="all, delete-orphan")
-    repayments = relationship("Repayment", back_populates="loan")
+                                order_by="Installment.n", cascade="all, delete-orphan",
+                                info={"label": _l("Installments")})
+    repayments = relationship("Repayment", back_populates="loan", info={"label": _l("Repayments")})
 
     def __repr__(self) -> str:
         return self.number
@@ -157,24 +170,32 @@ class Installment(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"))
-    n: Mapped[int] = mapped_column(Integer)
-    due_date: Mapped[dt.date] = mapped_column(Date)
-    principal: Mapped[Decimal] = mapped_column(Money)
-    interest: Mapped[Decimal] = mapped_column(Money)
-    fee: Mapped[Decimal] = mapped_column(Money, default=ZERO)
-    penalty: Mapped[Decimal] = mapped_column(Money, default=ZERO)
-    paid_principal: Mapped[Decimal] = mapped_column(Money, default=ZERO)
-    paid_interest: Mapped[Decimal] = mapped_column(Money, default=ZERO)
-    paid_fee: Mapped[Decimal] = mapped_column(Money, default=ZERO)
-    paid_penalty: Mapped[Decimal] = mapped_column(Money, default=ZERO)
-    state: Mapped[str] = coded(InstallmentState, "state", default="due")
-    days_past_due: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    n: Mapped[int] = mapped_column(Integer, info={"label": _l("No.")})
+    due_date: Mapped[dt.date] = mapped_column(Date, info={"label": _l("Due date")})
+    principal: Mapped[Decimal] = mapped_column(Money, info={"label": _l("Principal")})
+    interest: Mapped[Decimal] = mapped_column(Money, info={"label": _l("Interest")})
+    fee: Mapped[Decimal] = mapped_column(Money, default=ZERO, info={"label": _l("Fee")})
+    penalty: Mapped[Decimal] = mapped_column(Money, default=ZERO,
+                                             info={"label": _l("Penalty interest")})
+    paid_principal: Mapped[Decimal] = mapped_column(Money, default=ZERO,
+                                                    info={"label": _l("Principal paid")})
+    paid_interest: Mapped[Decimal] = mapped_column(Money, default=ZERO,
+                                                   info={"label": _l("Interest paid")})
+    paid_fee: Mapped[Decimal] = mapped_column(Money, default=ZERO, info={"label": _l("Fee paid")})
+    paid_penalty: Mapped[Decimal] = mapped_column(Money, default=ZERO,
+                                                  info={"label": _l("Penalty paid")})
+    state: Mapped[str] = coded(InstallmentState, "state", default="due", label=_l("State"))
+    days_past_due: Mapped[int] = mapped_column(Integer, default=0, server_default="0",
+                                               info={"label": _l("Days past due")})
     # The most days it has been past due: paid late → paid_on − due_date; unpaid → today's
     # days past due. Indexed: the few late installments are found without reading the rest.
     max_dpd: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    paid_on: Mapped[dt.date | None] = mapped_column(Date, info={"label": _l("Paid on")})
 
-    loan = relationship("Loan", back_populates="installments")
+    loan = relationship("Loan", back_populates="installments", info={"label": _l("Loan")})
+
+    # What the screens show of these properties, as columns are labelled (app/models/labels.py).
+    __labels__ = {"total_due": _l("Total due"), "still_owed": _l("Still owed")}
 
     @property
     def total_due(self) -> Decimal:
@@ -205,23 +226,26 @@ class Repayment(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loan.id"))
-    paid_on: Mapped[dt.date] = mapped_column(Date, index=True)
-    amount: Mapped[Decimal] = mapped_column(Money)  # negative for a reversal
-    channel: Mapped[str | None] = mapped_column(String(32))
-    reference: Mapped[str | None] = mapped_column(String(64))
-    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    paid_on: Mapped[dt.date] = mapped_column(Date, index=True, info={"label": _l("Paid on")})
+    amount: Mapped[Decimal] = mapped_column(Money,  # negative for a reversal
+                                            info={"label": _l("Amount")})
+    channel: Mapped[str | None] = mapped_column(String(32), info={"label": _l("Channel")})
+    reference: Mapped[str | None] = mapped_column(String(64), info={"label": _l("Reference")})
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True,
+                                                        info={"label": _l("Idempotency key")})
     reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("repayment.id"), unique=True)
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text, info={"label": _l("Reason")})
     # A partial prepayment: what finance chose for the regenerated schedule.
-    prepayment: Mapped[str | None] = coded(PrepaymentMode, "prepayment", nullable=True)
+    prepayment: Mapped[str | None] = coded(PrepaymentMode, "prepayment", nullable=True,
+                                           label=_l("Prepayment"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    loan = relationship("Loan", back_populates="repayments")
-    reversal_of = relationship("Repayment", remote_side=[id])
-    recorded_by = relationship("Staff")
+    loan = relationship("Loan", back_populates="repayments", info={"label": _l("Loan")})
+    reversal_of = relationship("Repayment", remote_side=[id], info={"label": _l("Reverses")})
+    recorded_by = relationship("Staff", info={"label": _l("Recorded by")})
     allocations = relationship("RepaymentAllocation", back_populates="repayment",
-                               cascade="all, delete-orphan")
+                               cascade="all, delete-orphan", info={"label": _l("Allocations")})
 
     def __repr__(self) -> str:
         return f"{self.paid_on} {self.amount}"
@@ -234,11 +258,12 @@ class RepaymentAllocation(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     repayment_id: Mapped[int] = mapped_column(ForeignKey("repayment.id"), index=True)
     installment_id: Mapped[int | None] = mapped_column(ForeignKey("installment.id"), index=True)
-    part: Mapped[str] = coded(AllocationPart, "part")
-    amount: Mapped[Decimal] = mapped_column(Money)
+    part: Mapped[str] = coded(AllocationPart, "part", label=_l("Allocated to"))
+    amount: Mapped[Decimal] = mapped_column(Money, info={"label": _l("Amount")})
     # The day the money was applied: the payment day, or later for a credit (an
     # overpayment) used when the next installment fell due.
-    applied_on: Mapped[dt.date | None] = mapped_column(Date)
+    applied_on: Mapped[dt.date | None] = mapped_column(Date, info={"label": _l("Applied on")})
 
-    repayment = relationship("Repayment", back_populates="allocations")
-    installment = relationship("Installment")
+    repayment = relationship("Repayment", back_populates="allocations",
+                             info={"label": _l("Repayment")})
+    installment = relationship("Installment", info={"label": _l("Installment")})

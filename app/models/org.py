@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_appbuilder.security.sqla.models import User
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -19,11 +20,11 @@ class Branch(TimestampMixin, VersionedMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    city: Mapped[str | None] = mapped_column(String(50))
-    address: Mapped[str | None] = mapped_column(String(255))
-    phone: Mapped[str | None] = mapped_column(String(30))
+    city: Mapped[str | None] = mapped_column(String(50), info={"label": _l("City")})
+    address: Mapped[str | None] = mapped_column(String(255), info={"label": _l("Address")})
+    phone: Mapped[str | None] = mapped_column(String(30), info={"label": _l("Phone")})
 
-    teams = relationship("Team", back_populates="branch")
+    teams = relationship("Team", back_populates="branch", info={"label": _l("Teams")})
 
     def __repr__(self) -> str:
         return self.name
@@ -41,8 +42,9 @@ class Team(TimestampMixin, VersionedMixin, Model):
         Integer, ForeignKey("staff.id", use_alter=True), nullable=True
     )
 
-    branch = relationship("Branch", back_populates="teams")
-    leader = relationship("Staff", foreign_keys=[leader_id], post_update=True)
+    branch = relationship("Branch", back_populates="teams", info={"label": _l("Branch")})
+    leader = relationship("Staff", foreign_keys=[leader_id], post_update=True,
+                          info={"label": _l("Team leader")})
 
     def __repr__(self) -> str:
         return self.name
@@ -63,20 +65,23 @@ class Staff(TimestampMixin, VersionedMixin, Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), unique=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
-    full_name: Mapped[str] = mapped_column(String(64), index=True)
-    employee_no: Mapped[str | None] = mapped_column(String(32), unique=True)
-    title: Mapped[str | None] = mapped_column(String(64))
-    phone: Mapped[str | None] = mapped_column(String(30))
+    full_name: Mapped[str] = mapped_column(String(64), index=True, info={"label": _l("Full name")})
+    employee_no: Mapped[str | None] = mapped_column(String(32), unique=True,
+                                                    info={"label": _l("Employee no.")})
+    title: Mapped[str | None] = mapped_column(String(64), info={"label": _l("Job title")})
+    phone: Mapped[str | None] = mapped_column(String(30), info={"label": _l("Phone")})
     email: Mapped[str | None] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     # The salesperson's own commission on the loans they bring in (0 = none).
-    commission_basis: Mapped[str] = coded(CommissionBasis, "commission_basis", default="fee")
+    commission_basis: Mapped[str] = coded(CommissionBasis, "commission_basis", default="fee",
+                                          label=_l("Commission basis"))
     commission_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0),
-                                                     server_default="0")
+                                                     server_default="0",
+                                                     info={"label": _l("Commission rate")})
 
     user = relationship(User, foreign_keys=[user_id])
-    branch = relationship("Branch", foreign_keys=[branch_id])
-    team = relationship("Team", foreign_keys=[team_id])
+    branch = relationship("Branch", foreign_keys=[branch_id], info={"label": _l("Branch")})
+    team = relationship("Team", foreign_keys=[team_id], info={"label": _l("Team")})
 
     def __repr__(self) -> str:
         return self.full_name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -39,14 +40,16 @@ class Funder(TimestampMixin, VersionedMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = coded(FunderKind, "kind", default="bank")
-    licence_no: Mapped[str | None] = mapped_column(String(64))
-    credit_code: Mapped[str | None] = mapped_column(String(18))
-    contact_name: Mapped[str | None] = mapped_column(String(64))
-    phone: Mapped[str | None] = mapped_column(String(30))
-    address: Mapped[str | None] = mapped_column(String(255))
+    licence_no: Mapped[str | None] = mapped_column(String(64), info={"label": _l("Licence no.")})
+    credit_code: Mapped[str | None] = mapped_column(
+        String(18), info={"label": _l("Unified social credit code")})
+    contact_name: Mapped[str | None] = mapped_column(String(64),
+                                                     info={"label": _l("Contact person")})
+    phone: Mapped[str | None] = mapped_column(String(30), info={"label": _l("Phone")})
+    address: Mapped[str | None] = mapped_column(String(255), info={"label": _l("Address")})
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
-    products = relationship("LoanProduct", back_populates="funder")
+    products = relationship("LoanProduct", back_populates="funder", info={"label": _l("Products")})
 
     def __repr__(self) -> str:
         return self.name
@@ -61,7 +64,7 @@ class RepaymentMethodOption(VersionedMixin, Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = coded(RepaymentMethod, "code")
-    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0, info={"label": _l("Order")})
 
     def __repr__(self) -> str:
         return str(RepaymentMethod(self.code).label)
@@ -92,37 +95,45 @@ class LoanProduct(TimestampMixin, VersionedMixin, Model):
     funder_id: Mapped[int] = mapped_column(ForeignKey("funder.id"), index=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    min_amount: Mapped[Decimal] = mapped_column(Money)
-    max_amount: Mapped[Decimal] = mapped_column(Money)
-    min_months: Mapped[int] = mapped_column(Integer)
-    max_months: Mapped[int] = mapped_column(Integer)
-    min_rate: Mapped[Decimal] = mapped_column(Rate)
-    max_rate: Mapped[Decimal] = mapped_column(Rate)
-    day_count: Mapped[str] = coded(DayCount, "day_count", default="30/360")
-    min_age: Mapped[int | None] = mapped_column(Integer)
-    max_age: Mapped[int | None] = mapped_column(Integer)
-    min_grade: Mapped[str | None] = mapped_column(String(1))
-    cities: Mapped[str | None] = mapped_column(String(255))  # comma-separated; empty = anywhere
-    grace_months: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    min_amount: Mapped[Decimal] = mapped_column(Money, info={"label": _l("Minimum amount")})
+    max_amount: Mapped[Decimal] = mapped_column(Money, info={"label": _l("Maximum amount")})
+    min_months: Mapped[int] = mapped_column(Integer, info={"label": _l("Minimum term (months)")})
+    max_months: Mapped[int] = mapped_column(Integer, info={"label": _l("Maximum term (months)")})
+    min_rate: Mapped[Decimal] = mapped_column(Rate, info={"label": _l("Minimum annual rate")})
+    max_rate: Mapped[Decimal] = mapped_column(Rate, info={"label": _l("Maximum annual rate")})
+    day_count: Mapped[str] = coded(DayCount, "day_count", default="30/360", label=_l("Day count"))
+    min_age: Mapped[int | None] = mapped_column(Integer, info={"label": _l("Minimum age")})
+    max_age: Mapped[int | None] = mapped_column(Integer, info={"label": _l("Maximum age")})
+    min_grade: Mapped[str | None] = mapped_column(String(1), info={"label": _l("Minimum grade")})
+    cities: Mapped[str | None] = mapped_column(String(255),  # comma-separated; empty = anywhere
+                                               info={"label": _l("Cities served")})
+    grace_months: Mapped[int] = mapped_column(Integer, default=0, server_default="0",
+                                              info={"label": _l("Grace months")})
     service_fee_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0),
-                                                      server_default="0")
+                                                      server_default="0",
+                                                      info={"label": _l("Service fee rate")})
     service_fee_fixed: Mapped[Decimal] = mapped_column(Money, default=Decimal(0),
-                                                       server_default="0")
-    fee_due: Mapped[str] = coded(FeeEvent, "fee_due", default="disbursement")
+                                                       server_default="0",
+                                                       info={"label": _l("Fixed service fee")})
+    fee_due: Mapped[str] = coded(FeeEvent, "fee_due", default="disbursement", label=_l("Fee due"))
     overdue_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal("0.18"),
-                                                  server_default="0.18")
+                                                  server_default="0.18",
+                                                  info={"label": _l("Overdue (penalty) rate")})
     # How a repayment is applied (Fineract-style strategies) and what an early settlement owes.
     allocation_order: Mapped[str] = mapped_column(
-        String(64), default=DEFAULT_ALLOCATION_ORDER, server_default=DEFAULT_ALLOCATION_ORDER)
+        String(64), default=DEFAULT_ALLOCATION_ORDER, server_default=DEFAULT_ALLOCATION_ORDER,
+        info={"label": _l("Allocation order")})
     allocation_strategy: Mapped[str] = coded(AllocationStrategy, "allocation_strategy",
-                                             default="vertical")
+                                             default="vertical", label=_l("Allocation strategy"))
     settlement_interest: Mapped[str] = coded(SettlementInterest, "settlement_interest",
-                                             default="to_date")
+                                             default="to_date",
+                                             label=_l("Interest on early settlement"))
     description: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1", index=True)
 
-    funder = relationship("Funder", back_populates="products")
-    methods = relationship(RepaymentMethodOption, secondary=product_method)
+    funder = relationship("Funder", back_populates="products", info={"label": _l("Funder")})
+    methods = relationship(RepaymentMethodOption, secondary=product_method,
+                           info={"label": _l("Repayment methods")})
 
     def __repr__(self) -> str:
         return self.name
@@ -142,13 +153,18 @@ class Channel(TimestampMixin, VersionedMixin, Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = coded(ChannelKind, "kind", default="lead_source")
-    contact_name: Mapped[str | None] = mapped_column(String(64))
-    phone: Mapped[str | None] = mapped_column(String(30))
-    commission_basis: Mapped[str] = coded(CommissionBasis, "commission_basis", default="fee")
+    contact_name: Mapped[str | None] = mapped_column(String(64),
+                                                     info={"label": _l("Contact person")})
+    phone: Mapped[str | None] = mapped_column(String(30), info={"label": _l("Phone")})
+    commission_basis: Mapped[str] = coded(CommissionBasis, "commission_basis", default="fee",
+                                          label=_l("Commission basis"))
     commission_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0),
-                                                     server_default="0")
-    settle_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
-    clawback_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+                                                     server_default="0",
+                                                     info={"label": _l("Commission rate")})
+    settle_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7",
+                                             info={"label": _l("Settlement days")})
+    clawback_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90",
+                                               info={"label": _l("Clawback period (days)")})
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
     def __repr__(self) -> str:

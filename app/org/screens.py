@@ -3,7 +3,7 @@ what they did."""
 
 from flask_babel import lazy_gettext as _l
 
-from app.audit import purpose_text
+from app.audit import purpose_text, readable_changes
 from app.editing import entity_label
 from app.models import AuditLog, Branch, Staff, Team
 from app.org.users import users_without_staff
@@ -70,10 +70,21 @@ def record_type_text(table: str | None) -> str:
     return str(OTHER_RECORD_TYPES.get(table, label)) if label == table else label
 
 
+class AuditTrailInterface(ModelInterface):
+    """The trail's data: an entry's ``changes_text`` is its changes in words, named by the
+    labels of the record's own table (app/audit.py)."""
+
+    @staticmethod
+    def _get_attr_value(item, col):
+        if col == "changes_text":
+            return readable_changes(item)
+        return ModelInterface._get_attr_value(item, col)
+
+
 class AuditLogView(LoanDeskModelView):
     """Append-only: nobody, Admin included, may edit or delete an entry."""
 
-    datamodel = ModelInterface(AuditLog)
+    datamodel = AuditTrailInterface(AuditLog)
     entity, entity_plural = _l("Audit entry"), _l("Audit log")
     exclude_route_methods = READ_ONLY
     list_columns = ["at", "username", "action", "entity", "record_id", "purpose", "ip"]
@@ -82,5 +93,6 @@ class AuditLogView(LoanDeskModelView):
     quick_search_placeholder = _l("Search the user name")
     show_columns = ["at", "username", "user_id", "action", "entity", "record_id",
                     "changes_text", "purpose", "ip"]
+    label_columns = {"changes_text": _l("Changes")}
     formatters_columns = {"entity": record_type_text, "purpose": purpose_text}
     base_order = ("at", "desc")

@@ -1,6 +1,6 @@
 """FAB's user, role and group screens as the firm reads them: names 姓 then 名, shown
 姓名 without a space; roles by their translated names; the staff profile made with the
-login in one form (the logic in app/users.py); no help text about LDAP or OpenID; a login
+login in one form (the logic in app/org/users.py); no help text about LDAP or OpenID; a login
 with a staff profile never deleted.  LoanDeskSecurityManager (app/security.py) serves
 them."""
 
@@ -166,7 +166,7 @@ def _user_name(user) -> str:
 
 
 class UserDBModelView(views.UserDBModelView):
-    """FAB's user screens: the add form also makes the staff profile (app/users.py)."""
+    """FAB's user screens: the add form also makes the staff profile (app/org/users.py)."""
 
     def pre_delete(self, item) -> None:
         reason = login_delete_refusal(item)

@@ -33,6 +33,7 @@ from app.domain.validators import (
     normalize_mobile,
 )
 from app.extensions import db
+from app.firm.settings import DEFAULT_SETTINGS
 from app.models import Branch, FirmSetting, Staff, Team
 
 NAME_MAX = 32  # each of surname and given name: the staff profile's full name holds 64
@@ -128,6 +129,22 @@ def _check_placement(errors: ErrorCollector, branch: Branch | None, team: Team |
         errors.add("mobile", mobile_error(mobile))
 
 
+# -- logins -------------------------------------------------------------------------------
+PASSWORD_MIN_LENGTH = 10
+CLASSES = (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]")
+
+
+def password_complexity(password: str) -> None:
+    """FAB's password validator hook; raises with a translated reason."""
+    password = password or ""
+    classes = sum(1 for pattern in CLASSES if re.search(pattern, password))
+    if len(password) < PASSWORD_MIN_LENGTH or classes < 3:
+        raise PasswordComplexityValidationError(gettext(
+            "The password must have at least %(n)s characters and mix at least three of: "
+            "lower-case letters, upper-case letters, digits and symbols.",
+            n=PASSWORD_MIN_LENGTH))
+
+
 @dataclass
 class NewLogin:
     """What the admin's form asks: the person, the login, the roles, the placement."""
@@ -146,8 +163,6 @@ class NewLogin:
 
 def login_errors(new: NewLogin) -> None:
     """Raise a ``DomainError`` naming every field of ``new`` that cannot be saved."""
-    from app.security import password_complexity
-
     _normalised(new)
     errors = ErrorCollector()
     _check_text(errors, "last_name", new.surname, N_("Enter the surname."), NAME_MAX)
@@ -268,8 +283,6 @@ def save_firm_setup(values: dict[str, str], branch: dict[str, str] | None) -> No
                     N_("This field is required."), 100)
         _check_text(errors, "branch_city", branch["branch_city"], None, 50)
     errors.raise_if_any()
-    from seed.reference import DEFAULT_SETTINGS
-
     for key, value in values.items():
         name = f"firm.{key}"
         row = db.session.scalar(select(FirmSetting).where(FirmSetting.key == name))

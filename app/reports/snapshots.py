@@ -19,6 +19,7 @@ from sqlalchemy import case, delete, func, insert, literal, or_, select
 from app.extensions import db
 from app.models import Installment, Loan, PortfolioSnapshot, Repayment, RepaymentAllocation
 from app.models.enums import AllocationPart, InstallmentState, LoanState
+from app.scoping import scope_clause
 
 from . import sql
 from .base import money, money_sum
@@ -105,8 +106,6 @@ def backfill(months: int, today: dt.date, *, replace: bool = False) -> int:
 
 def overdue_trend(months: list[str]) -> dict[str, tuple]:
     """(outstanding, overdue principal) per month from the snapshots, in the user's scope."""
-    from app.scoping import scope_clause
-
     query = select(PortfolioSnapshot.month, money_sum(PortfolioSnapshot.outstanding),
                    money_sum(PortfolioSnapshot.overdue_principal)) \
         .where(PortfolioSnapshot.month.in_(months)).group_by(PortfolioSnapshot.month)

@@ -26,6 +26,7 @@ from ..extensions import db
 from ..i18n import format_day, format_minute, format_money
 from ..models.base import OwnedMixin
 from ..models.enums import LabelledEnum
+from ..models.labels import labels_of
 from ..permissions import (
     MODEL_VIEW_METHODS,
     OwnershipRefused,
@@ -54,7 +55,6 @@ from .fields import (
     firm_minute_now,
     with_units,
 )
-from .labels import COLUMN_LABELS
 from .listing import ListingMixin
 from .validators import with_column_rules
 
@@ -152,7 +152,7 @@ class LoanDeskModelView(ListingMixin, EditingMixin, CsvExportMixin, ModelView):
         hashes = hash_columns(self.datamodel.obj)
         self.search_columns = [hashes.get(c, c) for c in (self.search_columns or [])]
         # Per-instance copies: FAB mutates these dicts, and one class serves many apps (tests).
-        self.label_columns = {**COLUMN_LABELS, **(self.label_columns or {})}
+        self.label_columns = {**labels_of(self.datamodel.obj), **(self.label_columns or {})}
         self.formatters_columns = dict(self.formatters_columns or {})
         self.description_columns = dict(self.description_columns or {})
         self.add_form_extra_fields = dict(self.add_form_extra_fields or {})

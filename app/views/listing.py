@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, DateTime, Numeric, or_, select
 
 from ..extensions import db
+from ..models.labels import label_of
 from ..scoping import scoped
 from .listing_filters import (
     CONTAINS,
@@ -166,11 +167,17 @@ class ListingMixin:
         if where.match.label is not None:
             return str(where.match.label)
         *hops, name = where.match.path.split(".")
-        column = str(self.label_columns.get(name, name))
         if not hops:
-            return column
-        return gettext("%(relation)s %(column)s",
-                       relation=self.label_columns.get(hops[-1], hops[-1]), column=column)
+            return str(self.label_columns.get(name, name))
+        # Each step is labelled by the model it belongs to (loan.customer.name: the loan's
+        # customer, the customer's name); the screen's own labels name its own relation.
+        models = [self.datamodel.obj]
+        for hop in hops:
+            models.append(models[-1].__mapper__.relationships[hop].mapper.class_)
+        relation = self.label_columns.get(hops[0], hops[0]) if len(hops) == 1 else \
+            label_of(models[-2], hops[-1], hops[-1])
+        return gettext("%(relation)s %(column)s", relation=relation,
+                       column=str(label_of(models[-1], name, name)))
 
     def _quick_rules(self) -> str:
         """How each place is matched, in words: "Name: any part of it; Phone: the whole…"."""
