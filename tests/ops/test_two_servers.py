@@ -18,17 +18,14 @@ import subprocess
 import sys
 import time
 import uuid
-from base64 import urlsafe_b64encode
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
-from sqlalchemy import text
 
 from tests import ROOT
-from tests.conftest import DEMO_PASSWORD, server_admin_engine
+from tests.conftest import DEMO_PASSWORD, database_copy
 
 pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
                                 reason="two servers share one PostgreSQL (the PostgreSQL pass)")
@@ -44,50 +41,47 @@ def _port() -> int:
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    base = urlsplit(os.environ["TEST_DATABASE_URL"])
-    name = f"loandesk_two_{uuid.uuid4().hex[:8]}"
-    admin = server_admin_engine(os.environ["TEST_DATABASE_URL"])  # not on the demo database
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+def servers(tmp_path_factory, demo_database):
+    """Two gunicorn servers on one copy of the suite's demo database (built in this process:
+    its encrypted columns are read with this process's data key)."""
+    from config import Config
+
     tmp = tmp_path_factory.mktemp("two")
     bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "FLASK_APP": "run.py",
-           "DATABASE_URL": urlunsplit(base._replace(path=f"/{name}")),
-           "LOANDESK_INSTANCE_DIR": str(tmp / "instance"),
-           "LOANDESK_UPLOAD_FOLDER": str(tmp / "shared-uploads"),
-           "SECRET_KEY": secrets.token_hex(32),
-           "LOANDESK_DATA_KEY": urlsafe_b64encode(secrets.token_bytes(32)).decode(),
-           "LOANDESK_DEMO_PASSWORD": DEMO_PASSWORD, "LOANDESK_LOGIN_RATE_LIMIT": "600 per minute"}
-    env.pop("TEST_DATABASE_URL", None)
-    subprocess.run([str(bin_dir / "flask"), "loandesk", "init"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    procs, urls = [], []
-    for _ in range(2):
-        port = _port()
-        log = open(tmp / f"gunicorn-{port}.log", "w")  # noqa: SIM115 — closed below
-        procs.append((subprocess.Popen(
-            [str(bin_dir / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}",
-             "run:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
-        urls.append(f"http://127.0.0.1:{port}")
-    deadline = time.monotonic() + 60
-    for url in urls:
-        while True:
-            try:
-                if requests.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, "a server did not start"
-            time.sleep(0.2)
-    yield urls
-    for proc, log in procs:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with database_copy(demo_database, tmp) as url:
+        env = {**os.environ, "FLASK_APP": "run.py", "DATABASE_URL": url,
+               "LOANDESK_INSTANCE_DIR": str(tmp / "instance"),
+               "LOANDESK_UPLOAD_FOLDER": str(tmp / "shared-uploads"),
+               "SECRET_KEY": secrets.token_hex(32),
+               "LOANDESK_DATA_KEY": Config.LOANDESK_DATA_KEY,
+               "LOANDESK_DEMO_PASSWORD": DEMO_PASSWORD,
+               "LOANDESK_LOGIN_RATE_LIMIT": "600 per minute"}
+        env.pop("TEST_DATABASE_URL", None)
+        procs, urls = [], []
+        for _ in range(2):
+            port = _port()
+            log = open(tmp / f"gunicorn-{port}.log", "w")  # noqa: SIM115 — closed below
+            procs.append((subprocess.Popen(
+                [str(bin_dir / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}",
+                 "run:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT), log))
+            urls.append(f"http://127.0.0.1:{port}")
+        try:
+            deadline = time.monotonic() + 60
+            for server in urls:
+                while True:
+                    try:
+                        if requests.get(server + "/health", timeout=2).status_code == 200:
+                            break
+                    except requests.RequestException:
+                        pass
+                    assert time.monotonic() < deadline, "a server did not start"
+                    time.sleep(0.2)
+            yield urls
+        finally:
+            for proc, log in procs:
+                proc.terminate()
+                proc.wait(timeout=20)
+                log.close()
 
 
 def csrf_token(html: str) -> str:
