@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from string import Template
 
+import prison
 from flask import (
     Flask,
     abort,
@@ -66,6 +67,20 @@ def register_web(app: Flask) -> None:
                     and str(value).isascii() and str(value).isdigit() \
                     and int(value) > MAX_ID:
                 abort(404)
+
+    @app.before_request
+    def _query_is_rison():
+        # FAB reads an API's ``q`` with prison, catching only its parse error: a number
+        # prison cannot convert (``q=1e+16``) raised ValueError, a 500 on every resource.
+        # A ``q`` that does not parse is malformed input: 400, in words.
+        q = request.args.get("q")
+        if q is None or not request.path.startswith("/api/"):
+            return None
+        try:
+            prison.loads(q)
+        except Exception:  # noqa: BLE001 (whatever prison raises, the answer is the same)
+            return jsonify(message=gettext("The query parameter q is not valid Rison.")), 400
+        return None
 
     @app.after_request
     def _refusals_are_403(response):
