@@ -19,8 +19,10 @@ run: setup
 test: setup test-sysdeps
 	@$(BIN)/ruff check --quiet app seed tests bench scripts config.py run.py
 	@$(BIN)/lint-imports --no-logo --no-cache  # the layers contract: .importlinter
-	@$(MAKE) --no-print-directory test-sqlite
-	@$(MAKE) --no-print-directory test-postgres
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+
+# The two passes run at once, one per core (each prints its output when it ends): side by
+# side they took 12.5 and 11 min, 12 min 46 s in all (2 cores).
 
 # The browser tests (tests/browser) start their own server on their own SQLite database, so
 # they run once, in the SQLite pass; the PostgreSQL pass leaves them out.
